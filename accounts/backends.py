@@ -1,0 +1,33 @@
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from accounts.models import User
+
+
+class EmailOrUsernameBackend(ModelBackend):
+    """Log in with the username or the email address, whatever the case."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        try:
+            user = User.objects.get_by_login(username)
+        except User.DoesNotExist:
+            # Hash anyway so that unknown logins take as long as known ones.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def axes_login_name(request: HttpRequest, credentials: dict | None) -> str:
+    """The login as axes counts it: one counter per login, whatever its case."""
+    value = ""
+    if credentials:
+        value = credentials.get("username") or ""
+    elif request is not None and request.method == "POST":
+        value = request.POST.get("username", "")
+    return value.strip().lower()

@@ -1,0 +1,240 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Customer, User
+from accounts.phone import normalize_mobile
+from accounts.services import MEMBER_PERMISSIONS
+
+USERNAME_HELP = _("Letters, digits and @ . + - _ only.")
+
+
+def _clean_username(value: str) -> str:
+    value = value.strip()
+    User.username_validator(value)
+    if User.objects.filter(username__iexact=value).exists():
+        raise ValidationError(_("This username is taken. Please choose another."))
+    return value
+
+
+class PasswordPairMixin:
+    """Two password fields that must match and pass Django's validators."""
+
+    def _clean_password_pair(self, user: User | None) -> None:
+        p1 = self.cleaned_data.get("password1")
+        p2 = self.cleaned_data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+            return
+        if p1:
+            try:
+                password_validation.validate_password(p1, user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+
+
+class RegistrationForm(PasswordPairMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"))
+    username = forms.CharField(label=_("Username"), max_length=150, help_text=USERNAME_HELP)
+    company_name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty if the contract is in your own name."),
+    )
+    contract_number = forms.CharField(label=_("Contract number"), max_length=50, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract_number"].required = settings.REGISTRATION_REQUIRES_CONTRACT_NUMBER
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_username(self) -> str:
+        return _clean_username(self.cleaned_data["username"])
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def clean_contract_number(self) -> str:
+        value = self.cleaned_data["contract_number"].strip()
+        if value and Customer.objects.filter(contract_number__iexact=value).exists():
+            raise ValidationError(
+                _(
+                    "This contract already has an account. Ask its owner to invite you "
+                    "from the People page."
+                )
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = User(
+            username=cleaned.get("username", ""),
+            email=cleaned.get("email", ""),
+            full_name=cleaned.get("full_name", ""),
+        )
+        self._clean_password_pair(candidate)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Email or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "The login or the password is not correct. Note that the password is case-sensitive."
+        ),
+        "inactive": _("This account is not active."),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                self._raise_if_awaiting_activation(username, password)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def _raise_if_awaiting_activation(self, username: str, password: str) -> None:
+        # Said only to someone who knows the password, so it reveals nothing to others.
+        try:
+            user = User.objects.get_by_login(username)
+        except User.DoesNotExist:
+            return
+        if user.is_active or user.last_login is not None or not user.check_password(password):
+            return
+        raise ValidationError(
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Your account is not activated yet. Follow the link in the email we sent you."),
+                reverse("accounts:activation_resend"),
+                _("Send the link again"),
+            ),
+            code="not_activated",
+        )
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "mobile", "language"]
+
+    def clean_mobile(self) -> str:
+        value = self.cleaned_data["mobile"]
+        return normalize_mobile(value) if value else ""
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("New email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_email(self) -> str:
+        value = self.cleaned_data["new_email"].strip()
+        if value.lower() == self.user.email.lower():
+            raise ValidationError(_("This is already your email address."))
+        if User.objects.filter(email__iexact=value).exclude(pk=self.user.pk).exists():
+            raise ValidationError(_("This address cannot be used. Please choose another."))
+        return value
+
+    def clean_current_password(self) -> str:
+        value = self.cleaned_data["current_password"]
+        if not self.user.check_password(value):
+            raise ValidationError(_("Your current password is not correct."))
+        return value
+
+
+class PermissionsForm(forms.Form):
+    can_view_invoices = forms.BooleanField(label=_("Can see invoices"), required=False)
+    can_view_call_records = forms.BooleanField(label=_("Can see call records"), required=False)
+    can_view_all_tickets = forms.BooleanField(
+        label=_("Can see all the customer's requests"), required=False
+    )
+    can_use_support_pin = forms.BooleanField(label=_("Can use the Support PIN"), required=False)
+
+    def permissions(self) -> dict[str, bool]:
+        return {name: self.cleaned_data[name] for name in MEMBER_PERMISSIONS}
+
+
+class InviteMemberForm(PermissionsForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"))
+    username = forms.CharField(label=_("Username"), max_length=150, help_text=USERNAME_HELP)
+
+    field_order = ["full_name", "email", "username"]
+
+    def clean_username(self) -> str:
+        return _clean_username(self.cleaned_data["username"])
+
+    def clean_email(self) -> str:
+        value = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=value).exists():
+            raise ValidationError(
+                _("This address already has a login. Each person needs their own address.")
+            )
+        return value
+
+
+class SetPasswordForm(PasswordPairMixin, forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_password_pair(self.user)
+        return cleaned

@@ -1,0 +1,161 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phone import validate_mobile
+
+
+class Customer(models.Model):
+    """The company or person holding the contract; its logins are Users."""
+
+    class Plan(models.TextChoices):
+        BASIC = "basic", _("Basic")
+        PREMIUM = "premium", _("Premium")
+        BUSINESS = "business", _("Business")
+
+    name = models.CharField(_("name"), max_length=200)
+    contract_number = models.CharField(
+        _("contract number"), max_length=50, unique=True, null=True, blank=True
+    )
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, default=Plan.BASIC)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        if self.contract_number:
+            return f"{self.name} ({self.contract_number})"
+        return self.name
+
+
+class PortalUserManager(UserManager):
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(username__iexact=username)
+
+    def get_by_login(self, login: str) -> "User":
+        """The user whose username or email is `login`, ignoring case."""
+        login = login.strip()
+        if "@" in login:
+            return self.get(email__iexact=login)
+        return self.get(username__iexact=login)
+
+
+class User(AbstractUser):
+    """A personal login. Every non-staff user belongs to exactly one Customer."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("email address"))
+    mobile = models.CharField(
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_mobile],
+        help_text=_("International format, e.g. +30 691 234 5678."),
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=[("en", "English"), ("el", "Ελληνικά"), ("it", "Italiano"), ("sk", "Slovenčina")],
+        default="en",
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="logins",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, blank=True)
+    # Per-login permissions an owner gives to the other people of the customer (seed 003).
+    can_view_invoices = models.BooleanField(_("can see invoices"), default=True)
+    can_view_call_records = models.BooleanField(_("can see call records"), default=True)
+    can_view_all_tickets = models.BooleanField(
+        _("can see all the customer's requests"), default=False
+    )
+    can_use_support_pin = models.BooleanField(_("can use the Support PIN"), default=False)
+
+    objects = PortalUserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("login")
+        verbose_name_plural = _("logins")
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    @property
+    def is_customer_owner(self) -> bool:
+        return self.customer_id is not None and self.role == self.Role.OWNER
+
+    def has_customer_permission(self, name: str) -> bool:
+        """Owners hold every permission of their customer; members what the owner gave."""
+        if self.customer_id is None:
+            return False
+        if self.is_customer_owner:
+            return True
+        return bool(getattr(self, name))
+
+
+class AccountEvent(models.Model):
+    """Audit trail of account changes: who did what to which login, and when."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ACTIVATED = "activated", _("Activated")
+        LOGGED_IN = "logged_in", _("Logged in")
+        PROFILE_CHANGED = "profile_changed", _("Profile changed")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("Email change requested")
+        EMAIL_CHANGED = "email_changed", _("Email changed")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        MEMBER_JOINED = "member_joined", _("Member joined")
+        PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="account_events"
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("event"), max_length=40, choices=Kind.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user})"

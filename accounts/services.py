@@ -1,0 +1,341 @@
+"""Every write to accounts: one transaction each, an AccountEvent with the acting user,
+emails queued on commit."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccountEvent, Customer, User
+from accounts.tokens import activation_token, email_change_token, invitation_token
+from portal.mail import send_templated_email
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _record(
+    *,
+    user: User,
+    kind: str,
+    actor: User | None,
+    ip_address: str | None = None,
+    **detail: object,
+) -> AccountEvent:
+    return AccountEvent.objects.create(
+        user=user, actor=actor, kind=kind, detail=detail, ip_address=ip_address
+    )
+
+
+def activation_link(user: User) -> str:
+    return _absolute(reverse("accounts:activate", args=[activation_token().make(user)]))
+
+
+def _send_activation(user: User) -> None:
+    send_templated_email(
+        to=user.email,
+        template_prefix="accounts/email/activation",
+        context={
+            "user": user,
+            "link": activation_link(user),
+            "days": settings.ACCOUNT_ACTIVATION_DAYS,
+        },
+        language=user.language,
+    )
+
+
+@transaction.atomic
+def customer_register(
+    *,
+    full_name: str,
+    email: str,
+    username: str,
+    password: str,
+    company_name: str,
+    contract_number: str = "",
+    language: str = "en",
+    ip_address: str | None = None,
+) -> User | None:
+    """Create an inactive owner login and its Customer, and email the activation link.
+
+    When the address already has an account nothing is created; that address is told
+    instead, so that the page shown to the visitor reveals nothing.
+    """
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        send_templated_email(
+            to=existing.email,
+            template_prefix="accounts/email/already_registered",
+            context={
+                "user": existing,
+                "login_url": _absolute(reverse("accounts:login")),
+                "reset_url": _absolute(reverse("accounts:password_reset")),
+            },
+            language=existing.language,
+        )
+        return None
+    customer = Customer.objects.create(
+        name=company_name or full_name, contract_number=contract_number or None
+    )
+    user = User(
+        username=username,
+        email=email,
+        full_name=full_name,
+        language=language,
+        customer=customer,
+        role=User.Role.OWNER,
+        is_active=False,
+    )
+    user.set_password(password)
+    user.save()
+    _record(user=user, kind=AccountEvent.Kind.REGISTERED, actor=user, ip_address=ip_address)
+    _send_activation(user)
+    return user
+
+
+@transaction.atomic
+def user_activate(*, token: str) -> User | None:
+    """Activate the login a valid activation link names; None if the link is not valid."""
+    checked = activation_token().check(token)
+    if checked is None:
+        return None
+    user, _extra = checked
+    if user.is_active or user.last_login is not None:
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _record(user=user, kind=AccountEvent.Kind.ACTIVATED, actor=user)
+    return user
+
+
+def activation_resend(*, email: str) -> None:
+    """Email a fresh activation link if `email` belongs to a login awaiting activation."""
+    user = User.objects.filter(
+        email__iexact=email, is_active=False, last_login__isnull=True
+    ).first()
+    if user is not None:
+        with transaction.atomic():
+            _send_activation(user)
+
+
+def username_remind(*, email: str) -> None:
+    """Email the username to the account's address; silent when there is no account."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return
+    with transaction.atomic():
+        send_templated_email(
+            to=user.email,
+            template_prefix="accounts/email/username_reminder",
+            context={"user": user, "login_url": _absolute(reverse("accounts:login"))},
+            language=user.language,
+        )
+
+
+@transaction.atomic
+def user_login_recorded(*, user: User, ip_address: str | None) -> None:
+    _record(user=user, kind=AccountEvent.Kind.LOGGED_IN, actor=user, ip_address=ip_address)
+
+
+@transaction.atomic
+def profile_update(
+    *, user: User, acting_user: User, full_name: str, mobile: str, language: str
+) -> User:
+    changed = {
+        field: value
+        for field, value in (("full_name", full_name), ("mobile", mobile), ("language", language))
+        if getattr(user, field) != value
+    }
+    if not changed:
+        return user
+    for field, value in changed.items():
+        setattr(user, field, value)
+    user.save(update_fields=list(changed))
+    _record(
+        user=user, kind=AccountEvent.Kind.PROFILE_CHANGED, actor=acting_user, fields=list(changed)
+    )
+    return user
+
+
+@transaction.atomic
+def email_change_request(*, user: User, new_email: str, ip_address: str | None = None) -> None:
+    """Send a confirmation link to the new address and a notice to the current one.
+
+    Nothing changes until the link is followed.
+    """
+    token = email_change_token().make(user, e=new_email)
+    send_templated_email(
+        to=new_email,
+        template_prefix="accounts/email/email_change_confirm",
+        context={
+            "user": user,
+            "new_email": new_email,
+            "link": _absolute(reverse("accounts:email_change_confirm", args=[token])),
+            "hours": settings.ACCOUNT_EMAIL_CHANGE_HOURS,
+        },
+        language=user.language,
+    )
+    send_templated_email(
+        to=user.email,
+        template_prefix="accounts/email/email_change_notice",
+        context={"user": user, "new_email": new_email},
+        language=user.language,
+    )
+    _record(
+        user=user,
+        kind=AccountEvent.Kind.EMAIL_CHANGE_REQUESTED,
+        actor=user,
+        ip_address=ip_address,
+        new_email=new_email,
+    )
+
+
+class EmailTaken(Exception):
+    """The new address belongs to another login by the time the link is followed."""
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str) -> User | None:
+    """Apply the email change a valid link names; None if the link is not valid."""
+    checked = email_change_token().check(token)
+    if checked is None:
+        return None
+    user, extra = checked
+    new_email = extra.get("e", "")
+    if not new_email:
+        return None
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise EmailTaken(new_email)
+    old_email = user.email
+    user.email = new_email
+    user.save(update_fields=["email"])
+    _record(
+        user=user,
+        kind=AccountEvent.Kind.EMAIL_CHANGED,
+        actor=user,
+        old_email=old_email,
+        new_email=new_email,
+    )
+    return user
+
+
+@transaction.atomic
+def password_changed(*, user: User, acting_user: User, ip_address: str | None = None) -> None:
+    """Record a password change (Django's views do the write) and tell the login's owner."""
+    kind = (
+        AccountEvent.Kind.PASSWORD_CHANGED
+        if acting_user is not None
+        else AccountEvent.Kind.PASSWORD_RESET
+    )
+    _record(user=user, kind=kind, actor=acting_user, ip_address=ip_address)
+    send_templated_email(
+        to=user.email,
+        template_prefix="accounts/email/password_changed",
+        context={"user": user, "reset_url": _absolute(reverse("accounts:password_reset"))},
+        language=user.language,
+    )
+
+
+MEMBER_PERMISSIONS = (
+    "can_view_invoices",
+    "can_view_call_records",
+    "can_view_all_tickets",
+    "can_use_support_pin",
+)
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    customer: Customer,
+    acting_user: User,
+    full_name: str,
+    email: str,
+    username: str,
+    permissions: dict[str, bool],
+) -> User:
+    """Create an inactive member login and email them a link to choose a password."""
+    member = User(
+        username=username,
+        email=email,
+        full_name=full_name,
+        language=acting_user.language,
+        customer=customer,
+        role=User.Role.MEMBER,
+        is_active=False,
+        **{name: bool(permissions.get(name)) for name in MEMBER_PERMISSIONS},
+    )
+    member.set_unusable_password()
+    member.save()
+    _record(user=member, kind=AccountEvent.Kind.MEMBER_INVITED, actor=acting_user)
+    send_templated_email(
+        to=member.email,
+        template_prefix="accounts/email/invitation",
+        context={
+            "user": member,
+            "inviter": acting_user,
+            "customer": customer,
+            "link": _absolute(
+                reverse("accounts:invitation_accept", args=[invitation_token().make(member)])
+            ),
+            "days": settings.ACCOUNT_INVITATION_DAYS,
+        },
+        language=member.language,
+    )
+    return member
+
+
+def invitation_check(*, token: str) -> User | None:
+    checked = invitation_token().check(token)
+    if checked is None:
+        return None
+    member, _extra = checked
+    if member.is_active or member.last_login is not None:
+        return None
+    return member
+
+
+@transaction.atomic
+def invitation_accept(*, member: User, password: str) -> User:
+    member.set_password(password)
+    member.is_active = True
+    member.save(update_fields=["password", "is_active"])
+    _record(user=member, kind=AccountEvent.Kind.MEMBER_JOINED, actor=member)
+    return member
+
+
+@transaction.atomic
+def member_update_permissions(
+    *, member: User, acting_user: User, permissions: dict[str, bool]
+) -> User:
+    changed = {
+        name: bool(permissions.get(name))
+        for name in MEMBER_PERMISSIONS
+        if getattr(member, name) != bool(permissions.get(name))
+    }
+    if changed:
+        for name, value in changed.items():
+            setattr(member, name, value)
+        member.save(update_fields=list(changed))
+        _record(
+            user=member,
+            kind=AccountEvent.Kind.PERMISSIONS_CHANGED,
+            actor=acting_user,
+            **changed,
+        )
+    return member
+
+
+@transaction.atomic
+def member_remove(*, member: User, acting_user: User) -> None:
+    """Close a member's login. The login is kept, inactive, for the records that name it."""
+    member.is_active = False
+    member.role = ""
+    member.save(update_fields=["is_active", "role"])
+    _record(
+        user=member,
+        kind=AccountEvent.Kind.MEMBER_REMOVED,
+        actor=acting_user,
+        removed_at=timezone.now().isoformat(),
+    )

@@ -1,0 +1,312 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_http_methods
+from django.views.generic import FormView, TemplateView
+
+from accounts import services
+from accounts.forms import (
+    EmailChangeForm,
+    EmailForm,
+    InviteMemberForm,
+    LoginForm,
+    PermissionsForm,
+    ProfileForm,
+    RegistrationForm,
+    SetPasswordForm,
+)
+from accounts.models import User
+from accounts.selectors import customer_people
+from accounts.services import MEMBER_PERMISSIONS
+from portal.i18n import remember_language
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def lockout_response(request: HttpRequest, credentials: dict | None, *args, **kwargs):
+    """What axes shows once a login and address are locked out."""
+    return render(request, "accounts/lockout.html", status=429)
+
+
+class RegisterView(FormView):
+    template_name = "accounts/register.html"
+    form_class = RegistrationForm
+
+    def form_valid(self, form):
+        services.customer_register(
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+            company_name=form.cleaned_data["company_name"],
+            contract_number=form.cleaned_data["contract_number"],
+            language=self.request.LANGUAGE_CODE,
+            ip_address=client_ip(self.request),
+        )
+        return redirect("accounts:register_done")
+
+
+class ActivateView(View):
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        user = services.user_activate(token=token)
+        if user is None:
+            return render(request, "accounts/activate_invalid.html", status=400)
+        messages.success(request, _("Your account is active. You can log in now."))
+        return redirect("accounts:login")
+
+
+class ActivationResendView(FormView):
+    template_name = "accounts/activation_resend.html"
+    form_class = EmailForm
+
+    def form_valid(self, form):
+        services.activation_resend(email=form.cleaned_data["email"])
+        return render(self.request, "accounts/activation_resend_done.html")
+
+
+class UsernameReminderView(FormView):
+    template_name = "accounts/username_reminder.html"
+    form_class = EmailForm
+
+    def form_valid(self, form):
+        services.username_remind(email=form.cleaned_data["email"])
+        return render(self.request, "accounts/username_reminder_done.html")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        services.user_login_recorded(user=user, ip_address=client_ip(self.request))
+        remember_language(self.request, response, user.language)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@method_decorator(login_required, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(
+            user=self.request.user,
+            acting_user=self.request.user,
+            ip_address=client_ip(self.request),
+        )
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["email"].widget.attrs["autofocus"] = True
+        return form
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(
+            user=form.user, acting_user=None, ip_address=client_ip(self.request)
+        )
+        return response
+
+
+@method_decorator(login_required, name="dispatch")
+class ProfileView(View):
+    template_name = "accounts/profile.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(ProfileForm(instance=request.user))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        # Bind to a copy so that a rejected form does not change the header's login name.
+        form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
+        if not form.is_valid():
+            return self._render(form, status=400)
+        user = services.profile_update(
+            user=request.user,
+            acting_user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            mobile=form.cleaned_data["mobile"],
+            language=form.cleaned_data["language"],
+        )
+        messages.success(request, _("Your details have been saved."))
+        response = redirect("accounts:profile")
+        remember_language(request, response, user.language)
+        return response
+
+    def _render(self, form: ProfileForm, status: int = 200) -> HttpResponse:
+        return render(self.request, self.template_name, {"form": form}, status=status)
+
+
+@method_decorator(login_required, name="dispatch")
+class EmailChangeView(FormView):
+    template_name = "accounts/email_change.html"
+    form_class = EmailChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        services.email_change_request(
+            user=self.request.user,
+            new_email=form.cleaned_data["new_email"],
+            ip_address=client_ip(self.request),
+        )
+        return render(
+            self.request,
+            "accounts/email_change_sent.html",
+            {"new_email": form.cleaned_data["new_email"]},
+        )
+
+
+class EmailChangeConfirmView(View):
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            user = services.email_change_confirm(token=token)
+        except services.EmailTaken:
+            user = None
+        if user is None:
+            return render(request, "accounts/email_change_invalid.html", status=400)
+        messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
+        return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+
+
+def _owner_required(request: HttpRequest) -> None:
+    if not request.user.is_customer_owner:
+        raise Http404
+
+
+@method_decorator(login_required, name="dispatch")
+class PeopleView(View):
+    """The owner's page of the customer's logins: invite, set permissions, remove."""
+
+    template_name = "accounts/people.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _owner_required(request)
+        return self._render(InviteMemberForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        _owner_required(request)
+        form = InviteMemberForm(request.POST)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        member = services.member_invite(
+            customer=request.user.customer,
+            acting_user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            username=form.cleaned_data["username"],
+            permissions=form.permissions(),
+        )
+        messages.success(
+            request,
+            _("An invitation has been sent to %(email)s.") % {"email": member.email},
+        )
+        return redirect("accounts:people")
+
+    def _render(self, form: InviteMemberForm, status: int = 200) -> HttpResponse:
+        people = customer_people(self.request.user.customer)
+        rows = [
+            (
+                person,
+                PermissionsForm(
+                    initial={name: getattr(person, name) for name in MEMBER_PERMISSIONS},
+                    prefix=f"p{person.pk}",
+                ),
+            )
+            for person in people
+        ]
+        return render(self.request, self.template_name, {"form": form, "rows": rows}, status=status)
+
+
+def _member_of_my_customer(request: HttpRequest, pk: int) -> User:
+    _owner_required(request)
+    return get_object_or_404(
+        User,
+        pk=pk,
+        customer_id=request.user.customer_id,
+        role=User.Role.MEMBER,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def member_permissions(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_of_my_customer(request, pk)
+    form = PermissionsForm(request.POST, prefix=f"p{member.pk}")
+    if form.is_valid():
+        services.member_update_permissions(
+            member=member, acting_user=request.user, permissions=form.permissions()
+        )
+        messages.success(
+            request, _("Permissions of %(name)s saved.") % {"name": member.get_full_name()}
+        )
+    return redirect("accounts:people")
+
+
+@login_required
+@require_http_methods(["POST"])
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_of_my_customer(request, pk)
+    services.member_remove(member=member, acting_user=request.user)
+    messages.success(
+        request, _("%(name)s can no longer log in.") % {"name": member.get_full_name()}
+    )
+    return redirect("accounts:people")
+
+
+class InvitationAcceptView(View):
+    template_name = "accounts/invitation_accept.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        member = services.invitation_check(token=token)
+        if member is None:
+            return render(request, "accounts/invitation_invalid.html", status=400)
+        return render(
+            request, self.template_name, {"form": SetPasswordForm(user=member), "member": member}
+        )
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        member = services.invitation_check(token=token)
+        if member is None:
+            return render(request, "accounts/invitation_invalid.html", status=400)
+        form = SetPasswordForm(request.POST, user=member)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "member": member}, status=400)
+        services.invitation_accept(member=member, password=form.cleaned_data["password1"])
+        messages.success(request, _("Your login is ready. You can log in now."))
+        return redirect(reverse("accounts:login"))
+
+
+class RegisterDoneView(TemplateView):
+    template_name = "accounts/register_done.html"

@@ -1,0 +1,32 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_invites_visitors_to_log_in_or_register(client):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert reverse("accounts:login") in response.text
+    assert reverse("accounts:register") in response.text
+
+
+def test_dashboard_requires_login(client):
+    response = client.get(reverse("portal:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_dashboard_greets_the_customer_with_login_name_in_account_menu(owner_client, owner):
+    response = owner_client.get(reverse("portal:dashboard"))
+    assert response.status_code == 200
+    assert owner.username in response.text
+    assert owner.customer.name in response.text
+
+
+def test_unknown_page_is_a_404_in_the_site_layout(client, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'class="site-header"' in response.text
