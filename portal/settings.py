@@ -255,6 +255,10 @@ PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "GR")
 # Key that encrypts Support PIN secrets at rest; kept out of the database.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
+# --- Tickets (the tickets app owns this section) -----------------------------------
+
+# --- Support PIN (the supportpin app owns this section) -------------------------------
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
