@@ -20,8 +20,8 @@ compilemessages: $(STAMP)
 
 run: $(STAMP) compilemessages
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
+	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -30,3 +30,22 @@ def test_unknown_page_is_a_404_in_the_site_layout(client, settings):
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert 'class="site-header"' in response.text
+
+
+def test_server_error_page_apologises_in_the_site_layout(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.views import error_500
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = error_500(request)
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+def test_health_check_answers_without_a_session(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok"

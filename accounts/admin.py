@@ -1,0 +1,127 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AccountEvent, Customer, User
+
+
+class LoginInline(admin.TabularInline):
+    model = User
+    fk_name = "customer"
+    fields = ("username", "full_name", "email", "mobile", "role", "is_active", "last_login")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("login")
+    verbose_name_plural = _("logins of this customer")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("name", "contract_number", "plan", "created_at")
+    list_filter = ("plan",)
+    search_fields = (
+        "name",
+        "contract_number",
+        "logins__email",
+        "logins__username",
+        "logins__full_name",
+    )
+    ordering = ("name",)
+    inlines = [LoginInline]
+    show_full_result_count = False
+
+
+class PortalUserCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "full_name")
+
+
+class PortalUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "customer",
+        "role",
+        "is_active",
+        "is_staff",
+        "last_login",
+    )
+    list_filter = ("is_active", "is_staff", "is_superuser", "role", "customer__plan")
+    search_fields = (
+        "username",
+        "full_name",
+        "email",
+        "mobile",
+        "customer__name",
+        "customer__contract_number",
+    )
+    list_select_related = ("customer",)
+    ordering = ("username",)
+    raw_id_fields = ("customer",)
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal details"), {"fields": ("full_name", "email", "mobile", "language")}),
+        (
+            _("Customer"),
+            {
+                "fields": (
+                    "customer",
+                    "role",
+                    "can_view_invoices",
+                    "can_view_call_records",
+                    "can_view_all_tickets",
+                    "can_use_support_pin",
+                )
+            },
+        ),
+        (
+            _("Staff permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "full_name", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "kind", "actor", "ip_address")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__email", "actor__username")
+    list_select_related = ("user", "actor")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
