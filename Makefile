@@ -16,7 +16,8 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 compilemessages: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
 run: $(STAMP) compilemessages
 	$(BIN)/python manage.py migrate --noinput

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Customer, User
 from accounts.phone import normalize_mobile
+from accounts.selectors import awaiting_activation
 from accounts.services import MEMBER_PERMISSIONS
 
 USERNAME_HELP = _("Letters, digits and @ . + - _ only.")
@@ -127,7 +128,9 @@ class LoginForm(AuthenticationForm):
             user = User.objects.get_by_login(username)
         except User.DoesNotExist:
             return
-        if user.is_active or user.last_login is not None or not user.check_password(password):
+        if user.is_active or not awaiting_activation(User.objects.filter(pk=user.pk)).exists():
+            return
+        if not user.check_password(password):
             return
         raise ValidationError(
             format_html(
@@ -187,8 +190,13 @@ class EmailChangeForm(forms.Form):
 
 
 class PermissionsForm(forms.Form):
-    can_view_invoices = forms.BooleanField(label=_("Can see invoices"), required=False)
-    can_view_call_records = forms.BooleanField(label=_("Can see call records"), required=False)
+    # Initial values follow the model's defaults, so a new member starts as the owner expects.
+    can_view_invoices = forms.BooleanField(
+        label=_("Can see invoices"), required=False, initial=True
+    )
+    can_view_call_records = forms.BooleanField(
+        label=_("Can see call records"), required=False, initial=True
+    )
     can_view_all_tickets = forms.BooleanField(
         label=_("Can see all the customer's requests"), required=False
     )

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from accounts.models import Customer, User
+from accounts.models import AccountEvent, Customer, User
 
 
 def customer_people(customer: Customer) -> QuerySet[User]:
@@ -8,4 +8,15 @@ def customer_people(customer: Customer) -> QuerySet[User]:
     owners first."""
     return (
         User.objects.filter(customer=customer).exclude(role="").order_by("-role", "full_name", "pk")
+    )
+
+
+def awaiting_activation(users: QuerySet[User]) -> QuerySet[User]:
+    """The registered owners among `users` who have never activated their login.
+
+    Invited members (who accept an invitation instead) and logins closed by an owner or by
+    staff are inactive too, but an activation link must never open them again.
+    """
+    return users.filter(is_active=False, last_login__isnull=True, role=User.Role.OWNER).exclude(
+        account_events__kind=AccountEvent.Kind.ACTIVATED
     )

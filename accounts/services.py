@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountEvent, Customer, User
+from accounts.selectors import awaiting_activation
 from accounts.tokens import activation_token, email_change_token, invitation_token
 from portal.mail import send_templated_email
 
@@ -101,7 +102,7 @@ def user_activate(*, token: str) -> User | None:
     if checked is None:
         return None
     user, _extra = checked
-    if user.is_active or user.last_login is not None:
+    if not awaiting_activation(User.objects.filter(pk=user.pk)).exists():
         return None
     user.is_active = True
     user.save(update_fields=["is_active"])
@@ -111,9 +112,7 @@ def user_activate(*, token: str) -> User | None:
 
 def activation_resend(*, email: str) -> None:
     """Email a fresh activation link if `email` belongs to a login awaiting activation."""
-    user = User.objects.filter(
-        email__iexact=email, is_active=False, last_login__isnull=True
-    ).first()
+    user = awaiting_activation(User.objects.filter(email__iexact=email)).first()
     if user is not None:
         with transaction.atomic():
             _send_activation(user)
@@ -291,7 +290,8 @@ def invitation_check(*, token: str) -> User | None:
     if checked is None:
         return None
     member, _extra = checked
-    if member.is_active or member.last_login is not None:
+    # A removed invitee keeps the state the link was signed with; only the role tells.
+    if member.is_active or member.last_login is not None or member.role != User.Role.MEMBER:
         return None
     return member
 

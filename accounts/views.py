@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -125,6 +126,11 @@ class PasswordResetView(auth_views.PasswordResetView):
         form = super().get_form(form_class)
         form.fields["email"].widget.attrs["autofocus"] = True
         return form
+
+    def form_valid(self, form):
+        # Django's reset email gets no context processors; our emails all name the site.
+        self.extra_email_context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -21,15 +21,15 @@ def _register(page, *, email: str, username: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Company name").fill("Demetriou Web")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Register|Create", re.I)).click()
 
 
 def _log_in(page, *, login: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Email or username").fill(login)
-    page.get_by_label("Password").fill(password)
+    page.locator("#id_username").fill(login)
+    page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
 
@@ -67,17 +67,17 @@ def test_change_password_and_email_from_the_account_menu(page, mailoutbox):
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
     page.locator(".account-menu summary").click()
-    page.get_by_role("link", name="Change password").click()
-    page.get_by_label("Old password").fill(PASSWORD)
-    page.get_by_label("New password", exact=True).fill("Green-valley-Kite-88")
-    page.get_by_label("New password confirmation").fill("Green-valley-Kite-88")
+    page.locator(".account-menu").get_by_role("link", name="Change password").click()
+    page.locator("#id_old_password").fill(PASSWORD)
+    page.locator("#id_new_password1").fill("Green-valley-Kite-88")
+    page.locator("#id_new_password2").fill("Green-valley-Kite-88")
     page.get_by_role("button", name=re.compile("Change", re.I)).click()
     expect(page.locator(".messages")).to_contain_text("password has been changed")
 
     page.locator(".account-menu summary").click()
-    page.get_by_role("link", name="Change email address").click()
-    page.get_by_label("New email address").fill("eva.new@example.com")
-    page.get_by_label("Current password").fill("Green-valley-Kite-88")
+    page.locator(".account-menu").get_by_role("link", name="Change email address").click()
+    page.locator("#id_new_email").fill("eva.new@example.com")
+    page.locator("#id_current_password").fill("Green-valley-Kite-88")
     page.get_by_role("button", name=re.compile("Send|Change|Confirm", re.I)).click()
     expect(page.locator("main")).to_contain_text("eva.new@example.com")
     assert User.objects.get(username="eva").email == "eva@example.com"
