@@ -152,7 +152,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -256,8 +259,39 @@ PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "GR")
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
 # --- Tickets (the tickets app owns this section) -----------------------------------
+TICKETS_ATTACHMENT_MAX_BYTES = _env_int("TICKETS_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+TICKETS_ATTACHMENTS_PER_MESSAGE = _env_int("TICKETS_ATTACHMENTS_PER_MESSAGE", 10)
+# A resolved ticket the customer does not answer closes after this many days.
+TICKETS_AUTO_CLOSE_DAYS = _env_int("TICKETS_AUTO_CLOSE_DAYS", 7)
+# Agents are warned this many minutes before a response falls due.
+TICKETS_BREACH_WARNING_MINUTES = _env_int("TICKETS_BREACH_WARNING_MINUTES", 60)
+CELERY_BEAT_SCHEDULE["tickets-close-resolved"] = {
+    "task": "tickets.tasks.close_resolved_tickets",
+    "schedule": 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["tickets-warn-breaches"] = {
+    "task": "tickets.tasks.warn_of_coming_breaches",
+    "schedule": 5 * 60,
+}
+CELERY_BEAT_SCHEDULE["tickets-purge-pending-uploads"] = {
+    "task": "tickets.tasks.purge_pending_uploads",
+    "schedule": 60 * 60,
+}
 
 # --- Support PIN (the supportpin app owns this section) -------------------------------
+# Anti-abuse limits on SMS (pumping, harassment); the global cap is SMS_DAILY_GLOBAL_CAP.
+SMS_LIMIT_PER_LOGIN_HALF_HOUR = _env_int("SMS_LIMIT_PER_LOGIN_HALF_HOUR", 3)
+SMS_LIMIT_PER_LOGIN_DAY = _env_int("SMS_LIMIT_PER_LOGIN_DAY", 10)
+SMS_LIMIT_PER_ADDRESS_HOUR = _env_int("SMS_LIMIT_PER_ADDRESS_HOUR", 10)
+# Without FIELD_ENCRYPTION_KEY, development derives the key of the PIN secrets from
+# SECRET_KEY; with DEBUG off the portal refuses to store or read a PIN secret.
+SUPPORT_PIN_DEV_KEY_FROM_SECRET_KEY = DEBUG
+# Guessing limits, counted per login across all agents and channels, and per agent.
+SUPPORT_PIN_SOFT_LOCK_FAILURES = 5
+SUPPORT_PIN_SOFT_LOCK_MINUTES = 30
+SUPPORT_PIN_HARD_LOCK_FAILURES = 10
+SUPPORT_PIN_AGENT_FAILURES_PER_HOUR = 30
+SUPPORT_PIN_VERIFIED_MINUTES = 15
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

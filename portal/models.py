@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SmsMessage(models.Model):
+    """One SMS, from the request that asked for it to the provider's last delivery report.
+
+    The body is stored as the recipient would read it, except for secrets (a Support PIN
+    is masked); the task that sends the message renders the real text at send time.
+    """
+
+    class Purpose(models.TextChoices):
+        SUPPORT_PIN = "support_pin", _("Support PIN")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent to the provider")
+        DELIVERED = "delivered", _("Delivered")
+        UNDELIVERED = "undelivered", _("Not delivered")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired before sending")
+
+    to = models.CharField(_("to"), max_length=20)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    body = models.TextField(_("text (secrets masked)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sms_messages",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("requested from"), null=True, blank=True)
+    provider_sid = models.CharField(_("provider message ID"), max_length=64, blank=True)
+    error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    error_message = models.CharField(_("error"), max_length=500, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    expires_at = models.DateTimeField(_("send no later than"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS message")
+        verbose_name_plural = _("SMS messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+            models.Index(fields=["provider_sid"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} → {self.to} ({self.get_status_display()})"

@@ -1,0 +1,210 @@
+"""Writes to the SMS record: queueing under the anti-abuse limits, sending, and delivery
+reports.
+
+Sending: the record is claimed with a conditional UPDATE (queued -> sending), so a task
+that the broker delivers twice sends at most once. A transient failure puts the record
+back to queued and raises SmsTransientError for the task to retry; a permanent one marks
+it failed with the provider's error, which the agent sees.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.mail import render_email
+from portal.models import SmsMessage
+from portal.sms import SmsPermanentError, SmsTransientError, send_sms
+from portal.tasks import send_email
+
+Status = SmsMessage.Status
+
+# Delivery reports only ever move a message forward; a late or repeated report changes
+# nothing.
+STATUS_RANK = {
+    Status.QUEUED: 0,
+    Status.SENDING: 1,
+    Status.SENT: 2,
+    Status.DELIVERED: 3,
+    Status.UNDELIVERED: 3,
+    Status.FAILED: 3,
+    Status.EXPIRED: 3,
+}
+TWILIO_STATUSES = {
+    "accepted": Status.SENT,
+    "queued": Status.SENT,
+    "sending": Status.SENT,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+}
+
+
+class SmsRefused(Exception):
+    """A limit refuses the message; `message` says why, for the person who asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _start_of_day(now: datetime) -> datetime:
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _check_limits(*, user, ip_address: str | None, now: datetime) -> None:
+    sent = SmsMessage.objects.all()
+    if sent.filter(created_at__gte=_start_of_day(now)).count() >= settings.SMS_DAILY_GLOBAL_CAP:
+        _alert_supervisors_of_cap(now=now)
+        raise SmsRefused(
+            _("SMS sending is paused for today. Please call support or try again tomorrow.")
+        )
+    if user is not None:
+        mine = sent.filter(user=user)
+        if (
+            mine.filter(created_at__gte=now - timedelta(minutes=30)).count()
+            >= settings.SMS_LIMIT_PER_LOGIN_HALF_HOUR
+        ):
+            raise SmsRefused(
+                _("Too many SMS for this login in the last 30 minutes. Please wait a little.")
+            )
+        if (
+            mine.filter(created_at__gte=now - timedelta(days=1)).count()
+            >= settings.SMS_LIMIT_PER_LOGIN_DAY
+        ):
+            raise SmsRefused(_("This login has had the most SMS allowed in a day."))
+    if (
+        ip_address
+        and sent.filter(ip_address=ip_address, created_at__gte=now - timedelta(hours=1)).count()
+        >= settings.SMS_LIMIT_PER_ADDRESS_HOUR
+    ):
+        raise SmsRefused(
+            _("Too many SMS requested from your network in the last hour. Please wait.")
+        )
+
+
+def _alert_supervisors_of_cap(*, now: datetime) -> None:
+    day = _start_of_day(now).date().isoformat()
+    # One alert a day, whichever process notices first.
+    if not cache.add(f"sms-cap-alert:{day}", True, timeout=60 * 60 * 25):
+        return
+    recipients = list(settings.SUPERVISOR_EMAILS) or list(
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    subject, text, html = render_email(
+        "supportpin/email/sms_cap_reached",
+        {"cap": settings.SMS_DAILY_GLOBAL_CAP, "day": day},
+        settings.LANGUAGE_CODE,
+    )
+    # Queued at once, not on commit: the refused request's transaction is rolled back.
+    for address in recipients:
+        send_email.delay(to=address, subject=subject, text=text, html=html)
+
+
+@transaction.atomic
+def sms_queue(
+    *,
+    to: str,
+    purpose: str,
+    body: str,
+    user=None,
+    requested_by=None,
+    ip_address: str | None = None,
+    expires_at: datetime | None = None,
+) -> SmsMessage:
+    """Store an SMS to be sent by a task, or raise SmsRefused when a limit forbids it.
+
+    `body` must already have any secret masked. The caller enqueues its task on commit.
+    """
+    now = timezone.now()
+    if user is not None:
+        # Serialises the requests of one login, so that two at once cannot both pass a limit.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    _check_limits(user=user, ip_address=ip_address, now=now)
+    return SmsMessage.objects.create(
+        to=to,
+        purpose=purpose,
+        body=body,
+        user=user,
+        requested_by=requested_by,
+        ip_address=ip_address,
+        expires_at=expires_at,
+    )
+
+
+def sms_status_report(*, provider_sid: str, provider_status: str, error_code: str = "") -> bool:
+    """Apply a provider's delivery report; False when it is unknown, stale or a duplicate."""
+    status = TWILIO_STATUSES.get(provider_status)
+    if status is None or not provider_sid:
+        return False
+    earlier = [s for s, rank in STATUS_RANK.items() if rank < STATUS_RANK[status]]
+    changes = {"status": status, "status_changed_at": timezone.now()}
+    if error_code:
+        changes["error_code"] = error_code[:20]
+    return bool(
+        SmsMessage.objects.filter(provider_sid=provider_sid, status__in=earlier).update(**changes)
+    )
+
+
+def _status_callback_url() -> str:
+    return f"{settings.SITE_URL}{reverse('supportpin:sms:status')}"
+
+
+def sms_deliver(*, sms_id: int, render: Callable[[SmsMessage], str | None]) -> SmsMessage | None:
+    """Send the SMS `sms_id` with the text `render(sms)` gives at send time.
+
+    `render` returns None when the message no longer makes sense (e.g. the PIN was
+    switched off); the record is then marked failed without sending. Returns the record,
+    or None when another delivery already claimed it.
+    """
+    now = timezone.now()
+    claimed = SmsMessage.objects.filter(pk=sms_id, status=Status.QUEUED).update(
+        status=Status.SENDING, send_attempts=F("send_attempts") + 1, status_changed_at=now
+    )
+    if not claimed:
+        return None
+    sms = SmsMessage.objects.select_related("user").get(pk=sms_id)
+    if sms.expires_at is not None and sms.expires_at <= now:
+        _finish(sms, status=Status.EXPIRED)
+        return sms
+    body = render(sms)
+    if body is None:
+        _finish(sms, status=Status.FAILED, error_message="no longer applicable")
+        return sms
+    try:
+        sid = send_sms(sms.to, body, status_callback=_status_callback_url())
+    except SmsTransientError as error:
+        _finish(sms, status=Status.QUEUED, error_code=error.code, error_message=error.message)
+        raise
+    except SmsPermanentError as error:
+        _finish(sms, status=Status.FAILED, error_code=error.code, error_message=error.message)
+        return sms
+    _finish(sms, status=Status.SENT, provider_sid=sid, sent_at=timezone.now(), error_code="")
+    return sms
+
+
+def sms_give_up(*, sms_id: int, error_message: str) -> None:
+    """Called by a task when its retries are exhausted."""
+    SmsMessage.objects.filter(pk=sms_id, status=Status.QUEUED).update(
+        status=Status.FAILED, error_message=error_message[:500], status_changed_at=timezone.now()
+    )
+
+
+def _finish(sms: SmsMessage, *, status: str, **fields) -> None:
+    fields["error_message"] = fields.get("error_message", "")[:500]
+    SmsMessage.objects.filter(pk=sms.pk, status=Status.SENDING).update(
+        status=status, status_changed_at=timezone.now(), **fields
+    )
+    sms.refresh_from_db()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from portal.sms import views
+
+app_name = "sms"
+
+urlpatterns = [
+    path("status/", views.twilio_status_callback, name="status"),
+]

@@ -1,0 +1,271 @@
+"""Every write of the Support PIN: one transaction each, an audit row with the acting
+user (PinEvent, VerificationAttempt, AssistedAction), emails and SMS sent after commit."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.services import profile_update
+from portal.mail import send_templated_email
+from portal.models import SmsMessage
+from portal.sms.services import sms_queue
+from supportpin.crypto import decrypt_secret, encrypt_secret
+from supportpin.models import AssistedAction, PinEvent, SupportPin, VerificationAttempt
+from supportpin.pin import new_secret, pin_accepted_until, pin_matches
+from supportpin.selectors import may_use_support_pin
+from supportpin.sms import masked_pin_sms_text
+
+Result = VerificationAttempt.Result
+
+
+class SupportPinUnavailable(Exception):
+    """The action needs an active Support PIN and a registered mobile; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class VerificationRequired(Exception):
+    """Actions can be recorded only while the login's verification is current."""
+
+
+def _event(*, user: User, kind: str, actor: User | None, ip_address: str | None) -> PinEvent:
+    return PinEvent.objects.create(user=user, kind=kind, actor=actor, ip_address=ip_address)
+
+
+def _locked_pin(user: User) -> SupportPin | None:
+    return SupportPin.objects.select_for_update().filter(user=user).first()
+
+
+@transaction.atomic
+def support_pin_activate(
+    *, user: User, acting_user: User, mobile: str = "", ip_address: str | None = None
+) -> SupportPin:
+    """Switch the PIN on with a fresh secret, saving `mobile` first when one is given."""
+    if not may_use_support_pin(user):
+        raise PermissionDenied
+    if mobile:
+        profile_update(
+            user=user,
+            acting_user=acting_user,
+            full_name=user.full_name,
+            mobile=mobile,
+            language=user.language,
+        )
+    if not user.mobile:
+        raise SupportPinUnavailable(_("A mobile number is needed to activate the Support PIN."))
+    now = timezone.now()
+    support_pin = _locked_pin(user) or SupportPin(user=user, activated_at=now)
+    _replace_secret(support_pin, now=now)
+    support_pin.is_active = True
+    support_pin.activated_at = now
+    support_pin.save()
+    _event(user=user, kind=PinEvent.Kind.ACTIVATED, actor=acting_user, ip_address=ip_address)
+    return support_pin
+
+
+@transaction.atomic
+def support_pin_deactivate(*, user: User, acting_user: User, ip_address: str | None = None) -> None:
+    support_pin = _locked_pin(user)
+    if support_pin is None or not support_pin.is_active:
+        return
+    support_pin.is_active = False
+    support_pin.verified_until = None
+    support_pin.save(update_fields=["is_active", "verified_until"])
+    _event(user=user, kind=PinEvent.Kind.DEACTIVATED, actor=acting_user, ip_address=ip_address)
+
+
+@transaction.atomic
+def support_pin_regenerate(
+    *, user: User, acting_user: User, ip_address: str | None = None
+) -> SupportPin:
+    """Replace the secret: the PIN shown a moment ago stops working at once, and both
+    locks are lifted, since whatever was guessed is now worthless."""
+    support_pin = _locked_pin(user)
+    if support_pin is None or not support_pin.is_active:
+        raise SupportPinUnavailable(_("The Support PIN is not active."))
+    _replace_secret(support_pin, now=timezone.now())
+    support_pin.save()
+    _event(user=user, kind=PinEvent.Kind.REGENERATED, actor=acting_user, ip_address=ip_address)
+    return support_pin
+
+
+def _replace_secret(support_pin: SupportPin, *, now) -> None:
+    support_pin.encrypted_secret = encrypt_secret(new_secret())
+    support_pin.secret_changed_at = now
+    support_pin.failure_count = 0
+    support_pin.failures_counted_since = now
+    support_pin.locked_until = None
+    support_pin.hard_locked_at = None
+
+
+def _agent_is_throttled(agent: User, now) -> bool:
+    failures = VerificationAttempt.objects.filter(
+        agent=agent, result=Result.WRONG_PIN, created_at__gte=now - timedelta(hours=1)
+    ).count()
+    return failures >= settings.SUPPORT_PIN_AGENT_FAILURES_PER_HOUR
+
+
+@transaction.atomic
+def support_pin_verify(
+    *, user: User, pin: str, agent: User, ip_address: str | None = None
+) -> VerificationAttempt:
+    """Check the PIN a caller reads out for `user`, and record the attempt.
+
+    Success burns the PIN (new secret) and marks the login verified for every agent.
+    Failures count per login, whoever the agent: 5 within 30 minutes lock verification
+    for 30 minutes; 10 without a success lock it until the customer generates a new PIN.
+    """
+    now = timezone.now()
+    support_pin = _locked_pin(user)
+
+    def attempt(result: str) -> VerificationAttempt:
+        return VerificationAttempt.objects.create(
+            user=user, agent=agent, result=result, ip_address=ip_address
+        )
+
+    if support_pin is None or not support_pin.is_active:
+        return attempt(Result.NOT_ACTIVE)
+    if support_pin.hard_locked_at or (support_pin.locked_until and support_pin.locked_until > now):
+        return attempt(Result.LOCKED)
+    if _agent_is_throttled(agent, now):
+        return attempt(Result.AGENT_THROTTLED)
+    if pin_matches(decrypt_secret(support_pin.encrypted_secret), pin, now):
+        _replace_secret(support_pin, now=now)
+        support_pin.verified_until = now + timedelta(minutes=settings.SUPPORT_PIN_VERIFIED_MINUTES)
+        support_pin.verified_by = agent
+        support_pin.save()
+        return attempt(Result.VERIFIED)
+
+    failed = attempt(Result.WRONG_PIN)
+    support_pin.failure_count += 1
+    since = max(
+        now - timedelta(minutes=settings.SUPPORT_PIN_SOFT_LOCK_MINUTES),
+        support_pin.failures_counted_since,
+    )
+    recent = VerificationAttempt.objects.filter(
+        user=user, result=Result.WRONG_PIN, created_at__gte=since
+    ).count()
+    if support_pin.failure_count >= settings.SUPPORT_PIN_HARD_LOCK_FAILURES:
+        support_pin.hard_locked_at = now
+        _event(user=user, kind=PinEvent.Kind.HARD_LOCKED, actor=agent, ip_address=ip_address)
+        _email_lock(user=user, template="supportpin/email/hard_locked", until=None)
+    elif recent >= settings.SUPPORT_PIN_SOFT_LOCK_FAILURES:
+        support_pin.locked_until = now + timedelta(minutes=settings.SUPPORT_PIN_SOFT_LOCK_MINUTES)
+        support_pin.failures_counted_since = support_pin.locked_until
+        _event(user=user, kind=PinEvent.Kind.LOCKED, actor=agent, ip_address=ip_address)
+        _email_lock(user=user, template="supportpin/email/locked", until=support_pin.locked_until)
+    support_pin.save()
+    return failed
+
+
+def _email_lock(*, user: User, template: str, until) -> None:
+    send_templated_email(
+        to=user.email,
+        template_prefix=template,
+        context={
+            "user": user,
+            "until": timezone.localtime(until) if until else None,
+            "panel_url": f"{settings.SITE_URL}{reverse('supportpin:mobile_services')}",
+        },
+        language=user.language,
+    )
+
+
+@transaction.atomic
+def support_pin_sms_request(
+    *, user: User, acting_user: User | None, ip_address: str | None = None
+) -> SmsMessage:
+    """Queue an SMS with the current PIN to the login's registered mobile, and nowhere else.
+
+    Raises SupportPinUnavailable, or portal.sms.services.SmsRefused when a limit forbids it.
+    The PIN itself is put in the text only by the task, at send time.
+    """
+    from supportpin.tasks import send_support_pin_sms
+
+    support_pin = SupportPin.objects.filter(user=user, is_active=True).first()
+    if support_pin is None:
+        raise SupportPinUnavailable(_("The Support PIN is not active for this login."))
+    if not user.mobile:
+        raise SupportPinUnavailable(_("This login has no registered mobile number."))
+    now = timezone.now()
+    sms = sms_queue(
+        to=user.mobile,
+        purpose=SmsMessage.Purpose.SUPPORT_PIN,
+        body=masked_pin_sms_text(user=user, at=now),
+        user=user,
+        requested_by=acting_user,
+        ip_address=ip_address,
+        expires_at=pin_accepted_until(now),
+    )
+    _event(user=user, kind=PinEvent.Kind.SMS_REQUESTED, actor=acting_user, ip_address=ip_address)
+    transaction.on_commit(
+        lambda: send_support_pin_sms.apply_async(args=[sms.pk], expires=sms.expires_at)
+    )
+    return sms
+
+
+def support_pin_sms_inbound(*, from_number: str, text: str) -> int:
+    """A text to the provider's number: "PIN" from a registered mobile with an active PIN
+    gets the PIN back, under the same limits. Returns how many SMS were queued; the
+    sender is told nothing either way."""
+    from portal.sms.services import SmsRefused
+
+    if text.strip().upper() != "PIN" or not from_number:
+        return 0
+    queued = 0
+    owners = User.objects.filter(
+        mobile=from_number, is_active=True, is_staff=False, support_pin__is_active=True
+    )
+    for user in owners:
+        if not may_use_support_pin(user):
+            continue
+        try:
+            support_pin_sms_request(user=user, acting_user=user)
+        except (SmsRefused, SupportPinUnavailable):
+            continue
+        queued += 1
+    return queued
+
+
+@transaction.atomic
+def assisted_action_record(*, user: User, agent: User, kind: str, detail: str) -> AssistedAction:
+    """Record what an agent did for a verified caller, and email the customer about it."""
+    now = timezone.now()
+    support_pin = SupportPin.objects.filter(user=user).first()
+    verification = (
+        VerificationAttempt.objects.filter(user=user, result=Result.VERIFIED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if (
+        support_pin is None
+        or verification is None
+        or support_pin.verified_until is None
+        or support_pin.verified_until <= now
+    ):
+        raise VerificationRequired
+    action = AssistedAction.objects.create(
+        user=user, agent=agent, verification=verification, kind=kind, detail=detail
+    )
+    send_templated_email(
+        to=user.email,
+        template_prefix="supportpin/email/action_recorded",
+        context={
+            "user": user,
+            "action": action,
+            "kind": action.get_kind_display(),
+            "agent_name": agent.get_short_name(),
+            "when": timezone.localtime(action.created_at),
+            "history_url": f"{settings.SITE_URL}{reverse('supportpin:history')}",
+        },
+        language=user.language,
+    )
+    return action

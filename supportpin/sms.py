@@ -1,0 +1,44 @@
+"""The text of a Support PIN SMS, in the login's language."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal.models import SmsMessage
+from supportpin.crypto import decrypt_secret
+from supportpin.models import SupportPin
+from supportpin.pin import format_pin, pin_accepted_until, support_pin_for
+
+MASKED_PIN = "*** ***"
+
+
+def pin_sms_text(*, user, pin: str, at: datetime) -> str:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = render_to_string(
+            "supportpin/sms/pin.txt",
+            {
+                "SITE_NAME": settings.SITE_NAME,
+                "username": user.get_username(),
+                "pin": pin,
+                "until": timezone.localtime(pin_accepted_until(at)),
+            },
+        )
+    return " ".join(text.split())
+
+
+def masked_pin_sms_text(*, user, at: datetime) -> str:
+    """What the SMS record stores: the text with the PIN masked."""
+    return pin_sms_text(user=user, pin=MASKED_PIN, at=at)
+
+
+def render_pin_sms(sms: SmsMessage) -> str | None:
+    """The text sent at send time, with the PIN of that moment; None if the PIN is off
+    or the number is no longer the login's."""
+    support_pin = SupportPin.objects.filter(user_id=sms.user_id, is_active=True).first()
+    if support_pin is None or sms.user is None or sms.user.mobile != sms.to:
+        return None
+    now = timezone.now()
+    pin = support_pin_for(decrypt_secret(support_pin.encrypted_secret), now)
+    return pin_sms_text(user=sms.user, pin=format_pin(pin), at=now)

@@ -1,0 +1,60 @@
+"""A Support PIN SMS requested through the view travels through Redis to a real Celery
+worker, which sends it through the official Twilio SDK to the local stand-in."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from portal.models import SmsMessage
+from supportpin.pin import format_pin
+from supportpin.services import support_pin_activate
+from tests.conftest import CommittingClient, make_customer, make_user
+from tests.supportpin.conftest import pin_of
+from tests.twilio_standin import TwilioStandin
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def standin(settings):
+    standin = TwilioStandin().start()
+    settings.SMS_BACKEND = "portal.sms.backends.twilio.TwilioBackend"
+    settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
+    settings.TWILIO_AUTH_TOKEN = "integration-token"
+    settings.TWILIO_FROM_NUMBER = "+15005550006"
+    settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    settings.TWILIO_API_BASE_URL = standin.base_url
+    yield standin
+    standin.stop()
+
+
+def wait_for(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(
+    celery_worker_on_redis, standin
+):
+    customer = make_customer(name="Integration Ltd", contract_number="C-9001")
+    user = make_user(
+        "ivy.integration", customer=customer, role=User.Role.OWNER, mobile="+306912340001"
+    )
+    support_pin_activate(user=user, acting_user=user)
+    client = CommittingClient()
+    client.force_login(user)
+
+    response = client.post(reverse("supportpin:send_sms"))
+
+    assert response.status_code == 302
+    assert wait_for(lambda: standin.accepted), "no SMS reached the Twilio stand-in"
+    [message] = standin.accepted
+    assert message["To"] == user.mobile
+    assert format_pin(pin_of(user)) in message["Body"]
+    assert wait_for(lambda: SmsMessage.objects.get(user=user).status == SmsMessage.Status.SENT)

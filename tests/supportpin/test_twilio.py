@@ -1,0 +1,225 @@
+"""The Twilio backend over real HTTP through the official SDK, against a local stand-in;
+and the two Twilio webhooks, signed with Twilio's own RequestValidator."""
+
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from twilio.request_validator import RequestValidator
+
+from portal.models import SmsMessage
+from portal.sms import SmsPermanentError, SmsTransientError
+from portal.sms.backends.twilio import TwilioBackend
+from supportpin.pin import format_pin
+from tests.supportpin.conftest import TWILIO_TOKEN, activate_pin, pin_of
+
+pytestmark = pytest.mark.django_db
+
+
+def send(owner_client):
+    return owner_client.post(reverse("supportpin:send_sms"), follow=True)
+
+
+def test_backend_sends_through_the_sdk_and_returns_the_message_sid(twilio_standin):
+    sid = TwilioBackend().send(to="+306912345678", body="hello")
+    [message] = twilio_standin.accepted
+    assert sid.startswith("SM")
+    assert (message["To"], message["Body"], message["From"]) == (
+        "+306912345678",
+        "hello",
+        "+15005550006",
+    )
+
+
+def test_backend_uses_the_messaging_service_when_configured(twilio_standin, settings):
+    settings.TWILIO_MESSAGING_SERVICE_SID = "MG" + "1" * 32
+    TwilioBackend().send(to="+306912345678", body="hello", status_callback="https://x/cb")
+    [message] = twilio_standin.accepted
+    assert message["MessagingServiceSid"] == "MG" + "1" * 32
+    assert "From" not in message
+    assert message["StatusCallback"] == "https://x/cb"
+
+
+@pytest.mark.parametrize("code", [21211, 21610, 21614, 21408])
+def test_invalid_unsubscribed_or_unreachable_numbers_are_permanent(twilio_standin, code):
+    twilio_standin.script(twilio_standin.error(400, code))
+    with pytest.raises(SmsPermanentError) as error:
+        TwilioBackend().send(to="+306912345678", body="hello")
+    assert error.value.code == str(code)
+
+
+@pytest.mark.parametrize("status,code", [(429, 20429), (500, 20500), (503, 20503)])
+def test_throttling_and_server_errors_are_transient(twilio_standin, status, code):
+    twilio_standin.script(twilio_standin.error(status, code))
+    with pytest.raises(SmsTransientError):
+        TwilioBackend().send(to="+306912345678", body="hello")
+
+
+def test_client_has_a_10_second_timeout(twilio_standin):
+    assert TwilioBackend().client.http_client.timeout == 10
+
+
+def test_an_unreachable_twilio_is_transient(settings):
+    settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
+    settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
+    settings.TWILIO_API_BASE_URL = "http://127.0.0.1:9"
+    with pytest.raises(SmsTransientError):
+        TwilioBackend().send(to="+306912345678", body="hello")
+
+
+def test_pin_is_not_logged_when_sent_through_twilio(owner_client, owner, twilio_standin, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    activate_pin(owner)
+    send(owner_client)
+    pin = pin_of(owner)
+    assert twilio_standin.accepted
+    assert all(
+        pin not in r.getMessage() and format_pin(pin) not in r.getMessage() for r in caplog.records
+    )
+
+
+def test_pin_sms_arrives_at_twilio(owner_client, owner, twilio_standin):
+    activate_pin(owner)
+    send(owner_client)
+    [message] = twilio_standin.accepted
+    assert message["To"] == owner.mobile
+    assert format_pin(pin_of(owner)) in message["Body"]
+    assert message["StatusCallback"] == f"{settings.SITE_URL}/support-pin/sms/status/"
+    assert SmsMessage.objects.get().status == SmsMessage.Status.SENT
+
+
+def test_invalid_number_21211_is_not_retried_and_the_error_is_kept(
+    owner_client, owner, twilio_standin
+):
+    activate_pin(owner)
+    twilio_standin.script(twilio_standin.error(400, 21211, "Invalid 'To' Phone Number"))
+    send(owner_client)
+    assert len(twilio_standin.requests) == 1
+    record = SmsMessage.objects.get()
+    assert record.status == SmsMessage.Status.FAILED
+    assert record.error_code == "21211"
+
+
+def test_429_then_success_sends_exactly_one_message(
+    owner_client, owner, twilio_standin, eager_retries
+):
+    activate_pin(owner)
+    twilio_standin.script(twilio_standin.error(429, 20429, "Too Many Requests"))
+    send(owner_client)
+    assert len(twilio_standin.requests) == 2
+    assert len(twilio_standin.accepted) == 1
+    record = SmsMessage.objects.get()
+    assert record.status == SmsMessage.Status.SENT
+    assert record.send_attempts == 2
+
+
+def test_server_errors_are_retried_with_backoff_until_success(
+    owner_client, owner, twilio_standin, eager_retries
+):
+    from supportpin import tasks
+
+    activate_pin(owner)
+    twilio_standin.script(twilio_standin.error(500, 20500), twilio_standin.error(503, 20503))
+    with mock.patch.object(tasks, "retry_delay", wraps=tasks.retry_delay) as delay:
+        send(owner_client)
+    assert [c.args[0] for c in delay.call_args_list] == [0, 1]
+    assert len(twilio_standin.accepted) == 1
+    assert SmsMessage.objects.get().status == SmsMessage.Status.SENT
+
+
+def test_retry_delays_grow_exponentially_and_are_capped():
+    from supportpin.tasks import retry_delay
+
+    assert [retry_delay(n) for n in range(8)] == [5, 10, 20, 40, 80, 160, 300, 300]
+
+
+def test_persistent_server_errors_give_up_after_the_last_retry(
+    owner_client, owner, twilio_standin, eager_retries
+):
+    from supportpin.tasks import MAX_RETRIES
+
+    activate_pin(owner)
+    twilio_standin.script(*[twilio_standin.error(503, 20503)] * (MAX_RETRIES + 1))
+    send(owner_client)
+    assert len(twilio_standin.requests) == MAX_RETRIES + 1
+    assert twilio_standin.accepted == []
+    assert SmsMessage.objects.get().status == SmsMessage.Status.FAILED
+
+
+# --- Webhooks ------------------------------------------------------------------------
+
+
+def signed_post(client, name: str, data: dict, token: str = TWILIO_TOKEN):
+    path = reverse(name)
+    signature = RequestValidator(token).compute_signature(f"{settings.SITE_URL}{path}", data)
+    return client.post(path, data, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+def test_status_callback_updates_the_record(client, owner):
+    record = SmsMessage.objects.create(
+        to=owner.mobile, purpose="support_pin", user=owner, status="sent", provider_sid="SMabc"
+    )
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
+    assert signed_post(client, "supportpin:sms:status", data).status_code == 204
+    record.refresh_from_db()
+    assert record.status == SmsMessage.Status.DELIVERED
+
+
+def test_duplicate_and_out_of_order_callbacks_are_harmless(client, owner):
+    record = SmsMessage.objects.create(
+        to=owner.mobile, purpose="support_pin", user=owner, status="sent", provider_sid="SMabc"
+    )
+    for status in ["delivered", "sent", "delivered", "queued"]:
+        data = {"MessageSid": "SMabc", "MessageStatus": status}
+        assert signed_post(client, "supportpin:sms:status", data).status_code == 204
+    record.refresh_from_db()
+    assert record.status == SmsMessage.Status.DELIVERED
+
+
+@pytest.mark.parametrize("name", ["supportpin:sms:status", "supportpin:sms_inbound"])
+def test_webhooks_refuse_unsigned_requests(client, name):
+    assert client.post(reverse(name), {"MessageSid": "SMabc"}).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["supportpin:sms:status", "supportpin:sms_inbound"])
+def test_webhooks_refuse_a_wrong_signature(client, name):
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered", "From": "+1", "Body": "PIN"}
+    assert signed_post(client, name, data, token="another-token").status_code == 403
+
+
+def test_webhooks_refuse_everything_without_an_auth_token(client, settings):
+    settings.TWILIO_AUTH_TOKEN = ""
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
+    assert signed_post(client, "supportpin:sms:status", data, token="").status_code == 403
+
+
+def test_texting_pin_from_the_registered_mobile_gets_the_pin_back(client, owner, sms_outbox):
+    activate_pin(owner)
+    data = {"From": owner.mobile, "Body": " pin ", "MessageSid": "SMin"}
+    response = signed_post(client, "supportpin:sms_inbound", data)
+    assert response.status_code == 200
+    assert response.content == b"<Response/>"
+    [sms] = sms_outbox
+    assert sms.to == owner.mobile
+    assert format_pin(pin_of(owner)) in sms.body
+
+
+def test_texting_anything_else_or_from_an_unknown_number_gets_nothing(client, owner, sms_outbox):
+    activate_pin(owner)
+    for data in [
+        {"From": owner.mobile, "Body": "hello"},
+        {"From": "+306999999999", "Body": "PIN"},
+    ]:
+        response = signed_post(client, "supportpin:sms_inbound", data)
+        assert response.content == b"<Response/>"
+    assert sms_outbox == []
+
+
+def test_texting_pin_is_under_the_same_limits(client, owner, sms_outbox):
+    activate_pin(owner)
+    for _ in range(5):
+        signed_post(client, "supportpin:sms_inbound", {"From": owner.mobile, "Body": "PIN"})
+    assert len(sms_outbox) == 3
