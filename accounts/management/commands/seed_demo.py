@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Customer, User
+from supportpin import demo as supportpin_demo
 
 DEMO_PASSWORD = "demo-Portal-2026"
 
@@ -61,8 +62,21 @@ def _login(username: str, *, full_name: str, language: str = "en", **fields: obj
 class Command(BaseCommand):
     help = "Create or refresh the demo customers, logins and staff, and print the logins."
 
-    @transaction.atomic
     def handle(self, *args, **options) -> None:
+        # The logins are printed after the commit, below the demo emails it sends.
+        rows = self._seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
+        )
+        for username, role in rows:
+            self.stdout.write(f"  {username:<18} {role}")
+        self.stdout.write(
+            f"Customers log in at {settings.SITE_URL}/accounts/login/, "
+            f"staff at {settings.SITE_URL}/admin/"
+        )
+
+    @transaction.atomic
+    def _seed(self) -> list[tuple[str, str]]:
         rows = []
         for contract, company, plan, owner, member in CUSTOMERS:
             customer, _created = Customer.objects.update_or_create(
@@ -97,16 +111,7 @@ class Command(BaseCommand):
             rows.append((username, "support supervisor" if is_superuser else "support agent"))
 
         self._seed_apps()
-
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
-        )
-        for username, role in rows:
-            self.stdout.write(f"  {username:<18} {role}")
-        self.stdout.write(
-            f"Customers log in at {settings.SITE_URL}/accounts/login/, "
-            f"staff at {settings.SITE_URL}/admin/"
-        )
+        return rows
 
     def _seed_apps(self) -> None:
-        pass
+        supportpin_demo.seed_demo(stdout=self.stdout)
