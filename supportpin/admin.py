@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.phone import format_mobile
@@ -110,7 +111,12 @@ class CallerVerificationAdmin(ReadOnlyAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("", view(self.verify_view), name="supportpin_callerverification_changelist"),
+            # The PIN a caller reads out stays out of error reports.
+            path(
+                "",
+                view(sensitive_post_parameters("pin")(self.verify_view)),
+                name="supportpin_callerverification_changelist",
+            ),
             path(
                 "<int:user_id>/send-pin/",
                 view(require_POST(self.send_pin_view)),

@@ -10,10 +10,17 @@ import hashlib
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 
+def configured_keys() -> list[str]:
+    """The keys of FIELD_ENCRYPTION_KEY, the encrypting one first."""
+    return [key.strip() for key in settings.FIELD_ENCRYPTION_KEY.split(",") if key.strip()]
+
+
+@sensitive_variables()
 def _fernet() -> MultiFernet:
-    keys = [key.strip() for key in settings.FIELD_ENCRYPTION_KEY.split(",") if key.strip()]
+    keys = configured_keys()
     if not keys:
         if not settings.SUPPORT_PIN_DEV_KEY_FROM_SECRET_KEY:
             raise ImproperlyConfigured(
@@ -26,9 +33,11 @@ def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
+@sensitive_variables()
 def encrypt_secret(secret: bytes) -> str:
     return _fernet().encrypt(secret).decode()
 
 
+@sensitive_variables()
 def decrypt_secret(token: str) -> bytes:
     return _fernet().decrypt(token.encode())

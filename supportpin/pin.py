@@ -9,6 +9,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from django.utils.crypto import constant_time_compare
+from django.views.decorators.debug import sensitive_variables
 from django_otp.oath import TOTP
 
 STEP_SECONDS = 1800
@@ -20,12 +21,15 @@ def new_secret() -> bytes:
     return secrets.token_bytes(SECRET_BYTES)
 
 
+@sensitive_variables()
 def _totp(secret: bytes, at: datetime) -> TOTP:
     totp = TOTP(secret, step=STEP_SECONDS, digits=DIGITS)
     totp.time = at.timestamp()
     return totp
 
 
+# The secret and the PIN are hidden from error reports (tracebacks list locals).
+@sensitive_variables()
 def support_pin_for(secret: bytes, at: datetime) -> str:
     """The PIN valid in the window containing `at`, as a 6-digit string."""
     return f"{_totp(secret, at).token():0{DIGITS}d}"
@@ -47,6 +51,7 @@ def pin_accepted_until(at: datetime) -> datetime:
     return pin_changes_at(at) + timedelta(seconds=STEP_SECONDS)
 
 
+@sensitive_variables()
 def pin_matches(secret: bytes, pin: str, at: datetime) -> bool:
     """True for the PIN of the window containing `at` or of the one before it."""
     pin = "".join(pin.split())

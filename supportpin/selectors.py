@@ -8,6 +8,7 @@ import phonenumbers
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from portal.models import SmsMessage
@@ -37,6 +38,7 @@ def active_support_pin(user: User) -> SupportPin | None:
     return SupportPin.objects.filter(user_id=user.pk, is_active=True).first()
 
 
+@sensitive_variables()
 def pin_display(support_pin: SupportPin, at: datetime) -> PinDisplay:
     changes_at = pin_changes_at(at)
     return PinDisplay(

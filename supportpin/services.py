@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from accounts.services import profile_update
@@ -113,6 +114,8 @@ def _agent_is_throttled(agent: User, now) -> bool:
     return failures >= settings.SUPPORT_PIN_AGENT_FAILURES_PER_HOUR
 
 
+# Every frame below this one is hidden from error reports too, since the PIN is passed down.
+@sensitive_variables()
 @transaction.atomic
 def support_pin_verify(
     *, user: User, pin: str, agent: User, ip_address: str | None = None
@@ -123,8 +126,12 @@ def support_pin_verify(
     Failures count per login, whoever the agent: 5 within 30 minutes lock verification
     for 30 minutes; 10 without a success lock it until the customer generates a new PIN.
     """
-    now = timezone.now()
+    # The agent's row is locked before the login's, always in that order: the agent's
+    # requests are serialised, so two at once cannot both pass the hourly throttle, and
+    # the login's are too, so the lock counters and the burn on success are exact.
+    User.objects.select_for_update().filter(pk=agent.pk).first()
     support_pin = _locked_pin(user)
+    now = timezone.now()
 
     def attempt(result: str) -> VerificationAttempt:
         return VerificationAttempt.objects.create(
@@ -239,7 +246,8 @@ def support_pin_sms_inbound(*, from_number: str, text: str) -> int:
 def assisted_action_record(*, user: User, agent: User, kind: str, detail: str) -> AssistedAction:
     """Record what an agent did for a verified caller, and email the customer about it."""
     now = timezone.now()
-    support_pin = SupportPin.objects.filter(user=user).first()
+    # Locked so that an action cannot slip in beside a deactivation or a new secret.
+    support_pin = _locked_pin(user)
     verification = (
         VerificationAttempt.objects.filter(user=user, result=Result.VERIFIED)
         .order_by("-created_at", "-id")

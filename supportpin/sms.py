@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.views.decorators.debug import sensitive_variables
 
 from portal.models import SmsMessage
 from supportpin.crypto import decrypt_secret
@@ -14,6 +15,8 @@ from supportpin.pin import format_pin, pin_accepted_until, support_pin_for
 MASKED_PIN = "*** ***"
 
 
+# All locals: the template context holds the PIN too.
+@sensitive_variables()
 def pin_sms_text(*, user, pin: str, at: datetime) -> str:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = render_to_string(
@@ -33,6 +36,7 @@ def masked_pin_sms_text(*, user, at: datetime) -> str:
     return pin_sms_text(user=user, pin=MASKED_PIN, at=at)
 
 
+@sensitive_variables()
 def render_pin_sms(sms: SmsMessage) -> str | None:
     """The text sent at send time, with the PIN of that moment; None if the PIN is off
     or the number is no longer the login's."""

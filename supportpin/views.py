@@ -80,6 +80,8 @@ def _mobile_services_page(
     return render(request, "supportpin/mobile_services.html", context)
 
 
+# The page shows the PIN: no browser or proxy may keep a copy.
+@never_cache
 @require_GET
 @customer_login_required
 def mobile_services(request: HttpRequest) -> HttpResponse:

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from portal.mail import render_email
 from portal.models import SmsMessage
@@ -47,6 +48,10 @@ TWILIO_STATUSES = {
     "undelivered": Status.UNDELIVERED,
     "failed": Status.FAILED,
 }
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock that serialises SMS requests.
+SMS_QUEUE_LOCK_KEY = 7_316_200
 
 
 class SmsRefused(Exception):
@@ -128,10 +133,8 @@ def sms_queue(
 
     `body` must already have any secret masked. The caller enqueues its task on commit.
     """
+    _serialise_sms_requests()
     now = timezone.now()
-    if user is not None:
-        # Serialises the requests of one login, so that two at once cannot both pass a limit.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     _check_limits(user=user, ip_address=ip_address, now=now)
     return SmsMessage.objects.create(
         to=to,
@@ -142,6 +145,17 @@ def sms_queue(
         ip_address=ip_address,
         expires_at=expires_at,
     )
+
+
+def _serialise_sms_requests() -> None:
+    """Hold, until the transaction ends, a lock that makes the limits exact under
+    concurrent requests: the global cap and the per-address limit span many logins, so
+    locking the login's row alone would let parallel requests for different logins all
+    pass at the limit. SMS requests are few (the cap is thousands a day), so one lock for
+    all of them costs nothing. SQLite (development only) has no such lock and needs none."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SMS_QUEUE_LOCK_KEY])
 
 
 def sms_status_report(*, provider_sid: str, provider_status: str, error_code: str = "") -> bool:
@@ -162,6 +176,8 @@ def _status_callback_url() -> str:
     return f"{settings.SITE_URL}{reverse('supportpin:sms:status')}"
 
 
+# The text holds secrets (a PIN) in this frame and every one below, down to the provider's SDK.
+@sensitive_variables()
 def sms_deliver(*, sms_id: int, render: Callable[[SmsMessage], str | None]) -> SmsMessage | None:
     """Send the SMS `sms_id` with the text `render(sms)` gives at send time.
 

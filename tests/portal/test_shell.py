@@ -49,3 +49,15 @@ def test_health_check_answers_without_a_session(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.text == "ok"
+
+
+def test_pages_of_a_logged_in_customer_are_never_cached(owner_client):
+    response = owner_client.get(reverse("portal:dashboard"))
+    cache_control = response["Cache-Control"]
+    assert "no-store" in cache_control
+    assert "private" in cache_control
+
+
+def test_public_pages_stay_cacheable_for_visitors(client):
+    response = client.get(reverse("portal:home"))
+    assert "no-store" not in response.get("Cache-Control", "")

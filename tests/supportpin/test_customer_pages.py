@@ -189,17 +189,35 @@ def test_customer_pages_require_login(client):
         assert client.post(reverse(f"supportpin:{name}")).status_code == 302
 
 
-def test_another_customer_never_sees_this_customers_pin_or_history(other_client, owner, agent):
-    from supportpin.services import assisted_action_record, support_pin_verify
+@time_machine.travel(MORNING, tick=False)
+def test_another_customer_never_sees_this_customers_pin_or_history(
+    owner_client, other_client, owner, other_owner, agent
+):
+    from supportpin.services import (
+        assisted_action_record,
+        support_pin_activate,
+        support_pin_verify,
+    )
 
     activate_pin(owner)
-    pin = pin_of(owner)
-    support_pin_verify(user=owner, pin=pin, agent=agent)
+    support_pin_activate(user=other_owner, acting_user=other_owner, mobile="+306955555555")
+    support_pin_verify(user=owner, pin=pin_of(owner), agent=agent)
     assisted_action_record(user=owner, agent=agent, kind="dns_records", detail="MX for acme.gr")
-    assert format_pin(pin) not in other_client.get(reverse("portal:dashboard")).text
-    assert other_client.get(reverse("supportpin:current")).status_code == 404
-    history = other_client.get(reverse("supportpin:history"))
-    assert "MX for acme.gr" not in history.text
+    owners_pin, others_pin = format_pin(pin_of(owner)), format_pin(pin_of(other_owner))
+    assert owners_pin != others_pin
+    assert "MX for acme.gr" in owner_client.get(reverse("supportpin:history")).text
+    dashboard = other_client.get(reverse("portal:dashboard")).text
+    assert others_pin in dashboard
+    assert owners_pin not in dashboard
+    assert other_client.get(reverse("supportpin:current")).json()["pin"] == others_pin
+    assert "MX for acme.gr" not in other_client.get(reverse("supportpin:history")).text
+
+
+def test_the_mobile_services_page_showing_the_pin_is_never_cached(owner_client, owner):
+    activate_pin(owner)
+    response = owner_client.get(PAGE)
+    assert format_pin(pin_of(owner)) in response.text
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_send_form_returns_to_the_page_it_was_sent_from(owner_client, owner):

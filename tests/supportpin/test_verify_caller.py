@@ -364,3 +364,55 @@ def test_nothing_in_the_audit_trail_can_be_edited_or_deleted(supervisor_client, 
     assert supervisor_client.get(reverse("admin:supportpin_assistedaction_add")).status_code == 403
     action.refresh_from_db()
     assert action.detail == "x"
+
+
+@time_machine.travel(T0, tick=False)
+def test_the_pin_and_the_secret_stay_out_of_error_reports(rf, agent, owner):
+    from unittest import mock
+
+    from django.views.debug import ExceptionReporter
+
+    from supportpin.crypto import decrypt_secret
+    from supportpin.models import SupportPin
+
+    activate_pin(owner)
+    pin = pin_of(owner)
+    secret = decrypt_secret(SupportPin.objects.get(user=owner).encrypted_secret)
+    with (
+        mock.patch("supportpin.pin.constant_time_compare", side_effect=RuntimeError),
+        pytest.raises(RuntimeError) as raised,
+    ):
+        support_pin_verify(user=owner, pin=pin, agent=agent)
+    reporter = ExceptionReporter(rf.get("/"), raised.type, raised.value, raised.tb)
+    frames = [
+        frame for frame in reporter.get_traceback_data()["frames"] if frame["filename"] != __file__
+    ]
+    shown = " ".join(str(value) for frame in frames for _name, value in frame["vars"])
+    assert any(frame["function"] == "pin_matches" for frame in frames)
+    assert pin not in shown
+    assert repr(secret) not in shown
+    assert secret.hex() not in shown
+
+
+def test_the_pin_an_agent_types_is_hidden_from_error_reports(agent_client, owner):
+    from unittest import mock
+
+    from django.core.signals import got_request_exception
+    from django.views.debug import SafeExceptionReporterFilter
+
+    activate_pin(owner)
+    seen = []
+
+    def record(sender, request, **kwargs):
+        seen.append(SafeExceptionReporterFilter().get_post_parameters(request))
+
+    got_request_exception.connect(record)
+    agent_client.raise_request_exception = False
+    try:
+        with mock.patch("supportpin.services.pin_matches", side_effect=RuntimeError):
+            response = agent_client.post(PAGE, {"login": owner.pk, "pin": "123456"})
+    finally:
+        got_request_exception.disconnect(record)
+    assert response.status_code == 500
+    assert seen and seen[0]["pin"] != "123456"
+    assert seen[0]["login"] == str(owner.pk)
