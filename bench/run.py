@@ -1,0 +1,391 @@
+"""`make bench`: the tickets pages at scale, served by gunicorn, measured from outside.
+
+Seeds PostgreSQL (DATABASE_URL, required) with 10,000 customers, 100,000 tickets and
+300,000 messages through COPY (once; later runs reuse them), starts gunicorn with 2
+workers, logs in a customer and an agent, and measures sequential requests after a
+warm-up (median and p95), then requests per second on the admin queue with 16 concurrent
+connections. Prints a table and writes bench/RESULTS.md.
+"""
+
+import io
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CUSTOMERS = 10_000
+TICKETS = 100_000
+MESSAGES = 300_000
+WARM_UP = 20
+SAMPLES = 200
+CONCURRENCY = 16
+CONCURRENT_SECONDS = 15
+
+
+def refuse_without_postgres() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench: set DATABASE_URL to a PostgreSQL database (it will be filled).")
+
+
+def ensure_database() -> None:
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+
+
+def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(r"\N" if value is None else str(value) for value in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def seed() -> dict:
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import Customer, User
+    from tickets.models import Category, ReferenceCounter, Ticket, TicketMessage
+
+    if Ticket.objects.filter(reference="T-25-100000").exists():
+        print("bench: data already seeded")
+        return bench_people()
+    started = time.perf_counter()
+    rng = random.Random(4)
+    now = timezone.now()
+    password = make_password("bench-Password-42")
+    plans = ["basic", "premium", "business"]
+    with transaction.atomic():
+        Customer.objects.bulk_create(
+            [
+                Customer(
+                    name=f"Bench Customer {n:05d}", contract_number=f"B-{n:05d}", plan=plans[n % 3]
+                )
+                for n in range(1, CUSTOMERS + 1)
+            ],
+            batch_size=2000,
+        )
+        customer_ids = list(
+            Customer.objects.filter(contract_number__startswith="B-")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"bench.owner{n:05d}",
+                    email=f"bench.owner{n:05d}@example.com",
+                    full_name=f"Bench Owner {n:05d}",
+                    customer_id=customer_id,
+                    role="owner",
+                    password=password,
+                )
+                for n, customer_id in enumerate(customer_ids, start=1)
+            ],
+            batch_size=2000,
+        )
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"bench.agent{n}",
+                    email=f"bench.agent{n}@example.com",
+                    full_name=f"Bench Agent {n}",
+                    is_staff=True,
+                    is_superuser=n == 1,
+                    password=password,
+                )
+                for n in range(1, 11)
+            ]
+        )
+        owner_of = dict(
+            User.objects.filter(username__startswith="bench.owner").values_list("customer_id", "pk")
+        )
+        agent_ids = [agent.pk for agent in User.objects.filter(username__startswith="bench.agent")]
+        categories = list(Category.objects.values_list("pk", flat=True))
+        statuses = ["new", "open", "waiting", "resolved", "closed", "closed", "closed", "resolved"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_ticket")
+            first_ticket = cursor.fetchone()[0] + 1
+            tickets = []
+            for n in range(TICKETS):
+                # The first customer gets 50 requests: its "My requests" is a full page.
+                customer_id = customer_ids[0] if n < 50 else customer_ids[n % CUSTOMERS]
+                status = statuses[n % len(statuses)]
+                created = now - timedelta(minutes=rng.randint(60, 60 * 24 * 365))
+                owed = status in ("new", "open")
+                due = (
+                    now + timedelta(minutes=rng.randint(-2 * 24 * 60, 5 * 24 * 60))
+                    if owed
+                    else None
+                )
+                tickets.append(
+                    (
+                        first_ticket + n,
+                        f"T-25-{n + 1:06d}",
+                        customer_id,
+                        owner_of[customer_id],
+                        f"Bench request {n} about the mail server",
+                        rng.choice(categories),
+                        rng.randint(1, 5),
+                        status,
+                        rng.choice(agent_ids) if n % 3 else None,
+                        "Firefox 128",
+                        "Windows computer",
+                        created if owed else None,
+                        due,
+                        None if status == "new" else created + timedelta(hours=2),
+                        "f",
+                        None,
+                        created,
+                        created + timedelta(hours=3),
+                        created + timedelta(hours=3) if status in ("resolved", "closed") else None,
+                        created + timedelta(days=8) if status == "closed" else None,
+                    )
+                )
+            copy_rows(
+                cursor,
+                "tickets_ticket",
+                [
+                    "id", "reference", "customer_id", "requester_id", "subject", "category_id",
+                    "priority", "status", "assignee_id", "browser", "device",
+                    "awaiting_response_since", "response_due_at", "first_response_at",
+                    "sla_breached", "breach_warning_for", "created_at", "updated_at",
+                    "resolved_at", "closed_at",
+                ],
+                tickets,
+            )  # fmt: skip
+            messages = []
+            for n in range(MESSAGES):
+                ticket = tickets[n % TICKETS]
+                from_staff = n >= TICKETS and n % 2 == 0
+                messages.append(
+                    (
+                        ticket[0],
+                        rng.choice(agent_ids) if from_staff else ticket[3],
+                        f"Message {n}: the server answers 550 when we send to gmail.com.",
+                        "t" if from_staff else "f",
+                        "t" if from_staff and n % 10 == 0 else "f",
+                        None,
+                        ticket[16] + timedelta(minutes=n // TICKETS),
+                    )
+                )
+            copy_rows(
+                cursor,
+                "tickets_ticketmessage",
+                [
+                    "ticket_id",
+                    "author_id",
+                    "body",
+                    "from_staff",
+                    "is_internal",
+                    "sla_met",
+                    "created_at",
+                ],
+                messages,
+            )
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'),"
+                " (SELECT MAX(id) FROM tickets_ticket))"
+            )
+            ReferenceCounter.objects.update_or_create(year=2025, defaults={"last_number": TICKETS})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"bench: seeded in {time.perf_counter() - started:.0f} s")
+    assert TicketMessage.objects.count() >= MESSAGES
+    return bench_people()
+
+
+def bench_people() -> dict:
+    from accounts.models import User
+    from tickets.models import Ticket
+
+    owner = User.objects.get(username="bench.owner00001")
+    ticket = Ticket.objects.filter(customer=owner.customer).order_by("pk").first()
+    return {
+        "owner": owner,
+        "agent": User.objects.get(username="bench.agent1"),
+        "ticket": ticket,
+    }
+
+
+def session_cookie(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="accounts.backends.EmailOrUsernameBackend")
+    return client.cookies["sessionid"].value
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Production-like settings, shared by this process (which signs the session cookies) and
+# gunicorn (which reads them).
+SERVER_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    env = {**os.environ, **SERVER_ENV}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    sys.exit("bench: gunicorn did not start")
+
+
+def measure(session, url: str) -> tuple[float, float]:
+    for _ in range(WARM_UP):
+        response = session.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(SAMPLES):
+        started = time.perf_counter()
+        response = session.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def throughput(base: str, cookie: str, path: str) -> float:
+    import requests
+
+    done = []
+    stop = time.perf_counter() + CONCURRENT_SECONDS
+
+    def worker() -> None:
+        session = requests.Session()
+        session.cookies.set("sessionid", cookie)
+        count = 0
+        while time.perf_counter() < stop:
+            if session.get(base + path).status_code == 200:
+                count += 1
+        done.append(count)
+
+    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    refuse_without_postgres()
+    os.environ.update(SERVER_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    people = seed()
+    import requests
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port)
+    try:
+        customer, agent = requests.Session(), requests.Session()
+        customer.cookies.set("sessionid", session_cookie(people["owner"]))
+        agent_cookie = session_cookie(people["agent"])
+        agent.cookies.set("sessionid", agent_cookie)
+        ticket = people["ticket"]
+        pages = [
+            ("customer list /tickets/", customer, "/tickets/"),
+            ("ticket page /tickets/<ref>/", customer, f"/tickets/{ticket.reference}/"),
+            ("admin queue", agent, "/admin/tickets/ticket/"),
+            ("admin ticket page", agent, f"/admin/tickets/ticket/{ticket.pk}/change/"),
+        ]
+        rows = []
+        for name, session, path in pages:
+            median, p95 = measure(session, base + path)
+            rows.append((name, median, p95))
+        rate = throughput(base, agent_cookie, "/admin/tickets/ticket/")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    lines = [
+        f"Machine: {machine()}",
+        f"Data: {CUSTOMERS:,} customers, {TICKETS:,} tickets, {MESSAGES:,} messages (PostgreSQL)",
+        f"gunicorn 2 sync workers, DEBUG off; {WARM_UP} warm-up then {SAMPLES} sequential requests",
+        "",
+        "| page | median ms | p95 ms |",
+        "|---|---:|---:|",
+        *[f"| {name} | {median:.1f} | {p95:.1f} |" for name, median, p95 in rows],
+        "",
+        f"Admin queue, {CONCURRENCY} concurrent connections for {CONCURRENT_SECONDS} s: "
+        f"{rate:.0f} requests/s",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    (ROOT / "bench" / "RESULTS.md").write_text(
+        "# Benchmark results (`make bench`)\n\n" + report + "\n", encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()

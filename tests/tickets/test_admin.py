@@ -1,0 +1,254 @@
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.conftest import make_customer, make_user
+from tests.tickets.conftest import png_bytes, upload
+from tickets import services
+from tickets.models import Category, SlaPolicy, Ticket, TicketEvent
+from tickets.sla import ATHENS
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:tickets_ticket_changelist")
+
+
+def change_url(ticket):
+    return reverse("admin:tickets_ticket_change", args=[ticket.pk])
+
+
+def at(*args):
+    return time_machine.travel(datetime(*args, tzinfo=ATHENS), tick=False)
+
+
+def queue_refs(client, **params):
+    return [t.reference for t in client.get(QUEUE, params).context["cl"].result_list]
+
+
+def test_the_queue_puts_overdue_first_then_the_soonest_due_then_priority(
+    agent_client, open_ticket, agent
+):
+    with at(2025, 9, 1, 9):
+        overdue = open_ticket(subject="overdue", priority=5)  # due 13:00
+        answered = open_ticket(subject="answered")
+        services.ticket_reply_as_agent(ticket=answered, agent=agent, body="done")
+    with at(2025, 9, 1, 14):
+        low = open_ticket(subject="low", priority=1)  # premium low: 24 business hours
+        normal = open_ticket(subject="normal", priority=2)  # same due, higher priority
+        critical = open_ticket(subject="critical", priority=5)  # due 18:00
+        refs = queue_refs(agent_client)
+    assert refs == [
+        overdue.reference,
+        critical.reference,
+        normal.reference,
+        low.reference,
+        answered.reference,
+    ]
+
+
+def test_the_queue_shows_customer_plan_assignee_and_time_left_in_red_when_overdue(
+    agent_client, open_ticket
+):
+    with at(2025, 9, 1, 9):
+        overdue = open_ticket(priority=5)
+    with at(2025, 9, 1, 14):
+        open_ticket(priority=5)
+        page = agent_client.get(QUEUE).text
+    assert overdue.customer.name in page
+    assert "Premium" in page
+    assert '<span class="sla-overdue">overdue by 1 h 00 min</span>' in page
+    assert '<span class="sla-left">4 h 00 min</span>' in page
+
+
+def test_time_left_counts_business_hours_only(agent_client, open_ticket):
+    with at(2025, 9, 5, 17):  # Friday, Premium Normal: 24 business hours
+        open_ticket()
+        page = agent_client.get(QUEUE).text
+    assert '<span class="sla-left">1 d 0 h</span>' in page
+
+
+def test_the_queue_filters(agent_client, agent, open_ticket, owner):
+    business = make_customer("Big Corp", plan="business")
+    boss = make_user("boss", customer=business, role="owner", email="boss@bigcorp.example")
+    with at(2025, 9, 1, 9):
+        late = open_ticket(subject="late", priority=5)
+    with at(2025, 9, 1, 14):
+        mine = open_ticket(subject="mine")
+        services.ticket_assign(ticket=mine, acting_user=agent, assignee=agent)
+        big = open_ticket(requester=boss, subject="big")
+        billing = Category.objects.get(name="Billing")
+        billed = services.ticket_create(
+            requester=owner, subject="bill", description="d", category=billing, priority=1
+        )
+        services.ticket_status_change(ticket=billed, acting_user=agent, status="resolved")
+        assert queue_refs(agent_client, assigned="me") == [mine.reference]
+        assert big.reference not in queue_refs(agent_client, customer__plan__exact="premium")
+        assert queue_refs(agent_client, customer__plan__exact="business") == [big.reference]
+        assert queue_refs(agent_client, sla="overdue") == [late.reference]
+        assert queue_refs(agent_client, status__exact="resolved") == [billed.reference]
+        assert queue_refs(agent_client, priority__exact="5") == [late.reference]
+        assert queue_refs(agent_client, category__id__exact=billing.pk) == [billed.reference]
+        assert mine.reference not in queue_refs(agent_client, assigned="nobody")
+
+
+@pytest.mark.parametrize("field", ["reference", "subject", "customer", "email"])
+def test_the_queue_searches_reference_subject_customer_and_email(
+    agent_client, open_ticket, owner, other_owner, field
+):
+    wanted = open_ticket(subject="Zebra DNS failure")
+    other = open_ticket(requester=other_owner, subject="Printer")
+    term = {
+        "reference": wanted.reference,
+        "subject": "zebra",
+        "customer": owner.customer.name,
+        "email": owner.email,
+    }[field]
+    refs = queue_refs(agent_client, q=term)
+    assert wanted.reference in refs
+    assert other.reference not in refs
+
+
+def test_assign_to_me_and_change_status_actions_record_events(agent_client, agent, open_ticket):
+    first, second = open_ticket(), open_ticket()
+    ids = [first.pk, second.pk]
+    agent_client.post(QUEUE, {"action": "assign_to_me", "_selected_action": ids})
+    agent_client.post(QUEUE, {"action": "mark_resolved", "_selected_action": ids})
+    for ticket in (first, second):
+        ticket.refresh_from_db()
+        assert (ticket.assignee, ticket.status) == (agent, Ticket.Status.RESOLVED)
+        assert set(ticket.events.filter(actor=agent).values_list("kind", flat=True)) == {
+            TicketEvent.Kind.ASSIGNEE_CHANGED,
+            TicketEvent.Kind.STATUS_CHANGED,
+        }
+
+
+def test_the_queue_takes_the_same_queries_for_many_tickets(
+    agent_client, open_ticket, other_owner, agent, django_assert_max_num_queries
+):
+    open_ticket()
+    with django_assert_max_num_queries(12) as few:
+        agent_client.get(QUEUE)
+    for index in range(20):
+        ticket = open_ticket(requester=other_owner if index % 2 else None, priority=index % 5 + 1)
+        if index % 3 == 0:
+            services.ticket_assign(ticket=ticket, acting_user=agent, assignee=agent)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        agent_client.get(QUEUE)
+
+
+def test_the_ticket_page_shows_the_thread_with_internal_notes_marked_plan_sla_and_history(
+    agent_client, agent, open_ticket
+):
+    ticket = open_ticket(priority=5)
+    services.ticket_reply_as_agent(
+        ticket=ticket, agent=agent, body="Checking the logs", internal=True
+    )
+    page = agent_client.get(change_url(ticket)).text
+    assert "Since this morning every message bounces." in page
+    assert "Checking the logs" in page
+    assert "internal-note" in page and "Internal note" in page
+    assert 'data-testid="ticket-plan">Premium<' in page
+    assert "Answer due" in page
+    assert "History" in page and "Internal note added" in page
+
+
+def test_the_agents_reply_is_emailed_to_the_customer_and_a_note_is_not(
+    agent_client, open_ticket, owner, mailoutbox
+):
+    ticket = open_ticket()
+    mailoutbox.clear()
+    reply = reverse("admin:tickets_ticket_reply", args=[ticket.pk])
+    agent_client.post(reply, {"body": "Note for colleagues", "internal": "on"})
+    assert mailoutbox == []
+    response = agent_client.post(
+        reply,
+        {
+            "body": "Please try again now.",
+            "status": "resolved",
+            "attachments": [upload("fix.png", png_bytes())],
+        },
+    )
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    assert mail.to == [owner.email]
+    assert "Please try again now." in mail.body
+    assert "fix.png" in mail.body
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED
+    assert ticket.messages.filter(is_internal=True).count() == 1
+
+
+def test_an_empty_agent_reply_comes_back_with_the_error_and_the_kept_file(
+    agent_client, open_ticket
+):
+    ticket = open_ticket()
+    response = agent_client.post(
+        reverse("admin:tickets_ticket_reply", args=[ticket.pk]),
+        {"body": "", "attachments": [upload("fix.png", png_bytes())]},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert "fix.png" in response.text and "Files already received" in response.text
+    assert ticket.messages.count() == 1
+
+
+def test_editing_the_ticket_in_the_admin_goes_through_the_service(
+    agent_client, agent, open_ticket, mailoutbox
+):
+    ticket = open_ticket()
+    mailoutbox.clear()
+    response = agent_client.post(
+        change_url(ticket),
+        {"status": "open", "priority": "4", "category": ticket.category_id, "assignee": agent.pk},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.assignee) == ("open", 4, agent)
+    assert set(ticket.events.filter(actor=agent).values_list("kind", flat=True)) == {
+        "status_changed",
+        "priority_changed",
+        "assignee_changed",
+    }
+    assert len(mailoutbox) == 1
+
+
+def test_the_ticket_page_takes_the_same_queries_for_a_long_thread(
+    agent_client, agent, owner, open_ticket, django_assert_max_num_queries
+):
+    from tickets.attachments import check_upload
+
+    ticket = open_ticket()
+    with django_assert_max_num_queries(25) as few:
+        agent_client.get(change_url(ticket))
+    for index in range(5):
+        services.ticket_reply_as_agent(
+            ticket=ticket, agent=agent, body=f"note {index}", internal=bool(index % 2)
+        )
+        services.ticket_reply_as_customer(
+            ticket=ticket,
+            author=owner,
+            body=f"more {index}",
+            files=[check_upload(upload(f"{index}.png", png_bytes()))],
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        agent_client.get(change_url(ticket))
+
+
+def test_customers_cannot_reach_the_queue(owner_client):
+    response = owner_client.get(QUEUE)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_supervisors_edit_sla_policies_and_agents_cannot(supervisor_client, agent_client):
+    policy = SlaPolicy.objects.get(plan="basic", priority=5)
+    url = reverse("admin:tickets_slapolicy_change", args=[policy.pk])
+    assert agent_client.get(url).status_code == 403
+    response = supervisor_client.post(
+        url, {"plan": "basic", "priority": 5, "response_hours": "12", "calendar": "always"}
+    )
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.response_hours == 12

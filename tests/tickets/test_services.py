@@ -1,0 +1,270 @@
+import os
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+
+from tests.tickets.conftest import png_bytes, upload
+from tickets import services, tasks
+from tickets.attachments import check_upload
+from tickets.models import CalendarException, SlaPolicy, Ticket, TicketEvent
+from tickets.sla import ATHENS
+
+pytestmark = pytest.mark.django_db
+
+
+def at(year, month, day, hour=0, minute=0):
+    return time_machine.travel(datetime(year, month, day, hour, minute, tzinfo=ATHENS), tick=False)
+
+
+def athens(*args):
+    return datetime(*args, tzinfo=ATHENS)
+
+
+def kinds(ticket):
+    return list(ticket.events.values_list("kind", flat=True))
+
+
+def test_references_are_numbered_per_year_in_athens_time(open_ticket):
+    with at(2025, 12, 31, 23, 30):
+        first, second = open_ticket(), open_ticket()
+    with at(2026, 1, 1, 0, 30):
+        third = open_ticket()
+    assert (first.reference, second.reference) == ("T-25-00001", "T-25-00002")
+    assert third.reference == "T-26-00001"
+
+
+def test_a_new_request_is_owed_an_answer_within_the_plans_business_hours(open_ticket):
+    # Premium, Normal: 24 business hours from Monday 10:00 (8 + 9 + 7 hours).
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    assert ticket.status == Ticket.Status.NEW
+    assert ticket.response_due_at == athens(2025, 9, 3, 16)
+
+
+def test_a_critical_request_is_owed_an_answer_around_the_clock(open_ticket):
+    with at(2025, 9, 5, 20):
+        ticket = open_ticket(priority=5)
+    assert ticket.response_due_at == athens(2025, 9, 6, 0)
+
+
+def test_a_supervisors_policy_and_closed_day_are_honoured(open_ticket):
+    SlaPolicy.objects.filter(plan="premium", priority=2).update(response_hours=2)
+    CalendarException.objects.create(day=date(2025, 9, 2), reason="Staff training")
+    with at(2025, 9, 1, 17):
+        ticket = open_ticket()
+    assert ticket.response_due_at == athens(2025, 9, 3, 10)
+
+
+def test_opening_a_request_records_who_and_emails_the_reference_to_the_registered_address(
+    open_ticket, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket()
+    assert kinds(ticket) == [TicketEvent.Kind.CREATED]
+    assert ticket.events.get().actor == owner
+    [mail] = mailoutbox
+    assert mail.to == [owner.email]
+    assert mail.subject.startswith(f"[{ticket.reference}]")
+    assert ticket.reference in mail.body
+    assert mail.alternatives[0][1] == "text/html"
+
+
+def test_an_answer_in_time_is_recorded_as_met_and_the_ticket_then_waits_on_the_customer(
+    open_ticket, agent, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    with at(2025, 9, 1, 11), django_capture_on_commit_callbacks(execute=True):
+        message = services.ticket_reply_as_agent(ticket=ticket, agent=agent, body="Fixed it.")
+    ticket.refresh_from_db()
+    assert message.sla_met is True
+    assert ticket.status == Ticket.Status.WAITING
+    assert ticket.response_due_at is None
+    assert ticket.first_response_at == athens(2025, 9, 1, 11)
+    assert TicketEvent.Kind.SLA_MET in kinds(ticket)
+    [mail] = mailoutbox
+    assert mail.to == [owner.email]
+    assert "Fixed it." in mail.body
+    assert mail.subject.startswith(f"[{ticket.reference}]")
+
+
+def test_a_late_answer_is_recorded_as_breached(open_ticket, agent):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    with at(2025, 9, 4, 10):
+        message = services.ticket_reply_as_agent(ticket=ticket, agent=agent, body="Sorry.")
+    ticket.refresh_from_db()
+    assert message.sla_met is False
+    assert ticket.sla_breached
+    assert TicketEvent.Kind.SLA_BREACHED in kinds(ticket)
+
+
+def test_a_customer_message_reopens_a_waiting_ticket_and_restarts_the_clock(
+    open_ticket, agent, owner
+):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    with at(2025, 9, 1, 11):
+        services.ticket_reply_as_agent(ticket=ticket, agent=agent, body="Which domain?")
+    with at(2025, 9, 5, 17):
+        services.ticket_reply_as_customer(ticket=ticket, author=owner, body="example.gr")
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+    assert ticket.awaiting_response_since == athens(2025, 9, 5, 17)
+    # 1 hour on Friday, 9 on Monday, 9 on Tuesday, 5 on Wednesday.
+    assert ticket.response_due_at == athens(2025, 9, 10, 14)
+
+
+def test_a_second_customer_message_keeps_the_due_time_of_the_first(open_ticket, owner):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    due = ticket.response_due_at
+    with at(2025, 9, 2, 10):
+        services.ticket_reply_as_customer(ticket=ticket, author=owner, body="Any news?")
+    ticket.refresh_from_db()
+    assert ticket.response_due_at == due
+
+
+def test_an_internal_note_is_not_emailed_and_leaves_the_clock_running(
+    open_ticket, agent, mailoutbox, django_capture_on_commit_callbacks
+):
+    ticket = open_ticket()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.ticket_reply_as_agent(
+            ticket=ticket, agent=agent, body="Customer is on the old server.", internal=True
+        )
+    ticket.refresh_from_db()
+    assert message.is_internal
+    assert ticket.response_due_at is not None
+    assert ticket.status == Ticket.Status.NEW
+    assert mailoutbox == []
+    assert TicketEvent.Kind.NOTE_ADDED in kinds(ticket)
+
+
+def test_raising_the_priority_moves_the_due_time_counted_from_the_start_of_the_wait(
+    open_ticket, agent, category
+):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    with at(2025, 9, 1, 11):
+        services.ticket_update(
+            ticket=ticket,
+            acting_user=agent,
+            status=ticket.status,
+            priority=5,
+            category=category,
+            assignee=agent,
+        )
+    ticket.refresh_from_db()
+    assert ticket.response_due_at == athens(2025, 9, 1, 14)
+    assert ticket.assignee == agent
+    history = ticket.events.filter(kind=TicketEvent.Kind.PRIORITY_CHANGED).get()
+    assert (history.old_value, history.new_value, history.actor) == ("2", "5", agent)
+    assert TicketEvent.Kind.ASSIGNEE_CHANGED in kinds(ticket)
+
+
+def test_only_a_resolved_ticket_can_be_reopened_and_the_clock_then_runs(open_ticket, owner, agent):
+    ticket = open_ticket()
+    with pytest.raises(services.TicketNotOpen):
+        services.ticket_reopen(ticket=ticket, acting_user=owner)
+    services.ticket_status_change(ticket=ticket, acting_user=agent, status="resolved")
+    ticket.refresh_from_db()
+    assert ticket.response_due_at is None
+    services.ticket_reopen(ticket=ticket, acting_user=owner)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+    assert ticket.response_due_at is not None
+
+
+def test_a_closed_ticket_takes_no_more_messages(open_ticket, owner):
+    ticket = open_ticket()
+    services.ticket_close(ticket=ticket, acting_user=owner)
+    with pytest.raises(services.TicketNotOpen):
+        services.ticket_reply_as_customer(ticket=ticket, author=owner, body="One more thing")
+
+
+def test_a_status_change_by_an_agent_is_emailed_to_the_customer(
+    open_ticket, agent, owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    ticket = open_ticket()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_status_change(ticket=ticket, acting_user=agent, status="resolved")
+    [mail] = mailoutbox
+    assert mail.to == [owner.email]
+    assert ticket.reference in mail.subject
+    assert "Resolved" in mail.subject
+
+
+def test_a_ticket_resolved_seven_days_ago_closes_itself_and_the_customer_is_told(
+    open_ticket, agent, mailoutbox, django_capture_on_commit_callbacks
+):
+    with at(2025, 9, 1, 10):
+        stale, recent = open_ticket(), open_ticket()
+        services.ticket_status_change(ticket=stale, acting_user=agent, status="resolved")
+    with at(2025, 9, 5, 10):
+        services.ticket_status_change(ticket=recent, acting_user=agent, status="resolved")
+    mailoutbox.clear()
+    with at(2025, 9, 8, 10, 1), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.close_resolved_tickets.delay().get() == 1
+    stale.refresh_from_db()
+    recent.refresh_from_db()
+    assert stale.status == Ticket.Status.CLOSED
+    assert recent.status == Ticket.Status.RESOLVED
+    assert stale.events.filter(kind="status_changed", new_value="closed", actor=None).exists()
+    [mail] = mailoutbox
+    assert stale.reference in mail.subject
+
+
+def test_agents_are_warned_once_before_an_answer_falls_due(
+    open_ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket(priority=5)  # due at 14:00
+    mailoutbox.clear()
+    with at(2025, 9, 1, 12), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.warn_of_coming_breaches.delay().get() == 0
+    with at(2025, 9, 1, 13, 10), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.warn_of_coming_breaches.delay().get() == 1
+        assert tasks.warn_of_coming_breaches.delay().get() == 0
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted([agent.email, supervisor.email])
+    assert all(ticket.reference in mail.subject for mail in mailoutbox)
+
+
+def test_the_breach_warning_goes_to_the_assignee_only_when_there_is_one(
+    open_ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket(priority=5)
+        services.ticket_assign(ticket=ticket, acting_user=supervisor, assignee=agent)
+    mailoutbox.clear()
+    with at(2025, 9, 1, 13, 30), django_capture_on_commit_callbacks(execute=True):
+        tasks.warn_of_coming_breaches.delay()
+    assert [mail.to for mail in mailoutbox] == [[agent.email]]
+
+
+def test_attachments_are_stored_privately_under_a_random_name_with_a_thumbnail(
+    open_ticket, owner, settings
+):
+    ticket = open_ticket()
+    checked = check_upload(upload("my screen.png", png_bytes()))
+    message = services.ticket_reply_as_customer(
+        ticket=ticket, author=owner, body="See the screenshot", files=[checked]
+    )
+    [attachment] = message.attachments.all()
+    assert attachment.name == "my screen.png"
+    assert attachment.content_type == "image/png"
+    assert "my screen" not in attachment.file.name
+    assert attachment.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT.resolve()))
+    assert attachment.thumbnail
+
+
+def test_pending_uploads_older_than_a_day_are_purged(owner):
+    checked = check_upload(upload("log.txt", b"line one\n"))
+    [pending] = services.pending_upload_store(owner=owner, files=[checked])
+    path = pending.file.path
+    assert services.pending_uploads_purge(older_than=pending.created_at) == 0
+    assert services.pending_uploads_purge(older_than=pending.created_at + timedelta(days=1)) == 1
+    assert not os.path.exists(path)

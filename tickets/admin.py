@@ -1,0 +1,286 @@
+"""The agents' side: the queue (the Ticket changelist, most urgent first) and the ticket
+page with the whole thread and a reply form. Every change goes through tickets.services."""
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from tickets import selectors, services
+from tickets.forms import AgentReplyForm
+from tickets.models import CalendarException, Category, SlaPolicy, Ticket
+
+
+def format_time_left(left: timedelta) -> str:
+    minutes = int(abs(left).total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        text = gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    elif hours:
+        text = gettext("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    else:
+        text = gettext("%(minutes)d min") % {"minutes": minutes}
+    return gettext("overdue by %(time)s") % {"time": text} if left < timedelta(0) else text
+
+
+class CappedCountPaginator(Paginator):
+    """Counting every matching ticket costs more than the rest of the page at 100,000
+    tickets; agents only need the pages near the top, so the count stops at a cap."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap].count()
+
+
+class QueueChangeList(ChangeList):
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        # One calendar for the whole page rather than one per row.
+        clock = selectors.QueueClock(timezone.now())
+        for ticket in self.result_list:
+            ticket.time_left = clock.time_left(ticket)
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = _("assigned")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("To me")), ("nobody", _("Unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class BreachedFilter(admin.SimpleListFilter):
+    title = _("SLA")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Answer overdue now")),
+            ("owed", _("Answer owed")),
+            ("breached", _("Answered late at least once")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(response_due_at__lt=timezone.now())
+        if self.value() == "owed":
+            return queryset.filter(response_due_at__isnull=False)
+        if self.value() == "breached":
+            return queryset.filter(sla_breached=True)
+        return queryset
+
+
+def _status_action(status: str, description: str):
+    def action(modeladmin, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        for ticket in queryset:
+            services.ticket_status_change(ticket=ticket, acting_user=request.user, status=status)
+        modeladmin.message_user(
+            request, gettext("%(count)d tickets updated.") % {"count": len(queryset)}
+        )
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=description)(action)
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "subject",
+        "customer_name",
+        "plan",
+        "priority_badge",
+        "status",
+        "assignee",
+        "time_left_display",
+        "updated_at",
+    ]
+    list_display_links = ["reference", "subject"]
+    list_select_related = ["customer", "assignee"]
+    list_filter = [
+        "status",
+        "priority",
+        ("customer__plan", admin.ChoicesFieldListFilter),
+        "category",
+        AssignmentFilter,
+        BreachedFilter,
+    ]
+    search_fields = ["reference", "subject", "customer__name", "requester__email"]
+    ordering = [F("response_due_at").asc(nulls_last=True), "-priority", "-id"]
+    show_full_result_count = False
+    list_per_page = 50
+    paginator = CappedCountPaginator
+    raw_id_fields = ["assignee"]
+    actions = [
+        "assign_to_me",
+        _status_action(Ticket.Status.OPEN, _("Set status: open")),
+        _status_action(Ticket.Status.WAITING, _("Set status: waiting on customer")),
+        _status_action(Ticket.Status.RESOLVED, _("Set status: resolved")),
+        _status_action(Ticket.Status.CLOSED, _("Set status: closed")),
+    ]
+    fields = ["status", "priority", "category", "assignee"]
+
+    class Media:
+        css = {"all": ["css/tickets.css"]}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Tickets are opened by customers (or on their behalf through their login).
+        return False
+
+    # Handling tickets is what every agent does (PRODUCT: a support agent is `is_staff`),
+    # so it needs no model permission; deleting one does.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_change_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return QueueChangeList
+
+    @admin.display(description=_("customer"), ordering="customer__name")
+    def customer_name(self, ticket: Ticket) -> str:
+        return ticket.customer.name
+
+    @admin.display(description=_("plan"), ordering="customer__plan")
+    def plan(self, ticket: Ticket) -> str:
+        return ticket.customer.get_plan_display()
+
+    @admin.display(description=_("priority"), ordering="priority")
+    def priority_badge(self, ticket: Ticket) -> str:
+        return format_html(
+            '<span class="badge priority-{}">{}</span>',
+            ticket.priority,
+            ticket.get_priority_display(),
+        )
+
+    @admin.display(description=_("time left"), ordering="response_due_at")
+    def time_left_display(self, ticket: Ticket) -> str:
+        left = getattr(ticket, "time_left", None)
+        if left is None:
+            return "—"
+        css = "sla-overdue" if left < timedelta(0) else "sla-left"
+        return format_html('<span class="{}">{}</span>', css, format_time_left(left))
+
+    @admin.action(description=_("Assign to me"))
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        for ticket in queryset:
+            services.ticket_assign(ticket=ticket, acting_user=request.user, assignee=request.user)
+        self.message_user(
+            request, gettext("%(count)d tickets assigned to you.") % {"count": len(queryset)}
+        )
+
+    def save_model(self, request: HttpRequest, obj: Ticket, form, change: bool) -> None:
+        services.ticket_update(
+            ticket=obj,
+            acting_user=request.user,
+            status=obj.status,
+            priority=obj.priority,
+            category=obj.category,
+            assignee=obj.assignee,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reply/",
+                self.admin_site.admin_view(require_POST(self.reply_view)),
+                name="tickets_ticket_reply",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = get_object_or_404(
+            Ticket.objects.select_related("customer", "requester", "category", "assignee"),
+            pk=object_id,
+        )
+        context = {
+            "ticket": ticket,
+            "thread": selectors.ticket_thread(ticket=ticket, include_internal=True),
+            "history": selectors.ticket_history(ticket=ticket),
+            "policy": selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority),
+            "time_left": selectors.QueueClock(timezone.now()).time_left(ticket),
+            "reply_form": AgentReplyForm(owner=request.user),
+            **(extra_context or {}),
+        }
+        if context["time_left"] is not None:
+            context["time_left_text"] = format_time_left(context["time_left"])
+            context["overdue"] = context["time_left"] < timedelta(0)
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def reply_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = get_object_or_404(Ticket, pk=pk)
+        if not self.has_change_permission(request, ticket):
+            return HttpResponseRedirect(reverse("admin:index"))
+        form = AgentReplyForm(request.POST, request.FILES, owner=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.ticket_reply_as_agent(
+                ticket=ticket,
+                agent=request.user,
+                body=data["body"],
+                internal=data["internal"],
+                status=data["status"] or None,
+                files=form.accepted_files,
+                pending_uploads=form.kept_uploads,
+            )
+            self.message_user(
+                request,
+                gettext("Internal note added.")
+                if data["internal"]
+                else gettext("Reply sent to the customer."),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
+        form.kept_uploads += services.pending_upload_store(
+            owner=request.user, files=form.accepted_files
+        )
+        form.accepted_files = []
+        # Show the ticket page again with the reply as typed; as a GET, so that the
+        # ticket's own form is displayed rather than processed.
+        request.method = "GET"
+        return self.change_view(request, str(pk), extra_context={"reply_form": form})
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["plan", "priority", "response_hours", "calendar"]
+    list_editable = ["response_hours", "calendar"]
+    list_filter = ["plan", "calendar"]
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    list_display = ["day", "is_open", "reason"]
+    date_hierarchy = "day"

@@ -1,0 +1,161 @@
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from tickets.attachments import CheckedFile, check_upload
+from tickets.models import PRIORITY_DEFINITIONS, Category, PendingUpload, Priority, Ticket
+
+_KEPT_SALT = "tickets.pending-upload"
+_KEPT_MAX_AGE = 60 * 60 * 24
+
+
+def kept_upload_token(pending: PendingUpload) -> str:
+    return signing.dumps(pending.pk, salt=_KEPT_SALT)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the form, which knows the limits
+    and keeps the good ones when others are refused."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return list(data)
+        return [data] if data else []
+
+
+class PriorityRadioSelect(forms.RadioSelect):
+    """Radio buttons that show each priority's definition (seed 001) under its name."""
+
+    option_template_name = "tickets/widgets/priority_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["definition"] = PRIORITY_DEFINITIONS.get(int(value), "") if value else ""
+        option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_definition"
+        return option
+
+
+class AttachmentsFormMixin(forms.Form):
+    """Files of a message. Files that pass the checks while something else is wrong are
+    offered back as kept files (checkboxes carrying a signed token), so nothing chosen is
+    lost; files that fail are named in the error."""
+
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": ".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.log,.zip"}
+        ),
+    )
+
+    def __init__(self, *args, owner: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["attachments"].help_text = _(
+            "Screenshots and other images, PDF, text or log files, ZIP archives; up to "
+            "%(size)d MB each."
+        ) % {"size": settings.TICKETS_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        self.accepted_files: list[CheckedFile] = []
+        self.kept_uploads: list[PendingUpload] = self._load_kept_uploads()
+
+    def _load_kept_uploads(self) -> list[PendingUpload]:
+        if not self.is_bound:
+            return []
+        ids = []
+        for token in self.data.getlist("kept_upload"):
+            try:
+                ids.append(int(signing.loads(token, salt=_KEPT_SALT, max_age=_KEPT_MAX_AGE)))
+            except (signing.BadSignature, TypeError, ValueError):
+                continue
+        return list(PendingUpload.objects.filter(owner=self.owner, pk__in=ids).order_by("pk"))
+
+    @property
+    def kept_items(self) -> list[tuple[str, PendingUpload]]:
+        return [(kept_upload_token(pending), pending) for pending in self.kept_uploads]
+
+    def clean_attachments(self) -> list[CheckedFile]:
+        errors = []
+        for upload in self.files.getlist("attachments"):
+            try:
+                self.accepted_files.append(check_upload(upload))
+            except ValidationError as error:
+                errors.append(error)
+        limit = settings.TICKETS_ATTACHMENTS_PER_MESSAGE
+        if len(self.accepted_files) + len(self.kept_uploads) > limit:
+            errors.append(
+                ValidationError(
+                    ngettext(
+                        "At most %(limit)d file can be attached to a message.",
+                        "At most %(limit)d files can be attached to a message.",
+                        limit,
+                    )
+                    % {"limit": limit},
+                    code="too_many",
+                )
+            )
+            self.accepted_files = []
+        if errors:
+            raise ValidationError(errors)
+        return self.accepted_files
+
+
+class TicketCreateForm(AttachmentsFormMixin):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=None
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=Priority.choices,
+        coerce=int,
+        initial=Priority.NORMAL,
+        widget=PriorityRadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What happens, what you expected instead, and the steps that lead to it."),
+    )
+    browser = forms.CharField(
+        label=_("Browser"),
+        max_length=200,
+        required=False,
+        help_text=_("Filled in from this browser; correct it if the problem is elsewhere."),
+    )
+    device = forms.CharField(
+        label=_("Device"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Windows computer, iPhone, Android tablet."),
+    )
+
+    field_order = ["subject", "category", "priority", "description", "attachments", "browser"]
+
+
+class CustomerReplyForm(AttachmentsFormMixin):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    field_order = ["body", "attachments"]
+
+
+class AgentReplyForm(AttachmentsFormMixin):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    internal = forms.BooleanField(
+        label=_("Internal note (not shown or sent to the customer)"), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Set status to"),
+        required=False,
+        choices=[("", _("Waiting on customer after a reply; unchanged after a note"))]
+        + list(Ticket.Status.choices),
+    )
+
+    field_order = ["body", "attachments", "internal", "status"]

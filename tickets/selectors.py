@@ -1,0 +1,157 @@
+"""Reads of tickets, each with the joins that keep its query count constant."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from accounts.models import User
+from tickets import sla
+from tickets.models import (
+    Attachment,
+    CalendarException,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+
+# Used when a supervisor has deleted the policy of a plan and priority: the plainest promise.
+_FALLBACK_RESPONSE_HOURS = Decimal(24)
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """The tickets a customer's login may see: all of the customer's for an owner or a
+    member allowed to, otherwise the ones the login opened. Nothing for anyone else."""
+    if not user.is_authenticated or user.customer_id is None:
+        return Ticket.objects.none()
+    if user.has_customer_permission("can_view_all_tickets"):
+        return Ticket.objects.filter(customer_id=user.customer_id)
+    return Ticket.objects.filter(customer_id=user.customer_id, requester=user)
+
+
+def customer_ticket_list(*, user: User, status: str = "", search: str = "") -> QuerySet[Ticket]:
+    """A customer's "My requests": open ones first, then the most recently updated."""
+    tickets = tickets_visible_to(user).select_related("category", "requester")
+    if status == "active":
+        tickets = tickets.filter(status__in=Ticket.ACTIVE_STATUSES)
+    elif status in Ticket.Status.values:
+        tickets = tickets.filter(status=status)
+    search = search.strip()
+    if search:
+        tickets = tickets.filter(Q(reference__iexact=search) | Q(subject__icontains=search))
+    return tickets.annotate(
+        closed_rank=Case(
+            When(status__in=Ticket.ACTIVE_STATUSES, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("closed_rank", "-updated_at", "-id")
+
+
+def customer_open_tickets(*, user: User, limit: int = 5) -> list[Ticket]:
+    return list(
+        tickets_visible_to(user)
+        .filter(status__in=Ticket.ACTIVE_STATUSES)
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessage]:
+    messages = ticket.messages.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+    if not include_internal:
+        messages = messages.filter(is_internal=False)
+    return list(messages)
+
+
+def ticket_history(*, ticket: Ticket) -> list[TicketEvent]:
+    return list(ticket.events.select_related("actor"))
+
+
+def attachment_visible_to(*, user: User, pk: int) -> Attachment | None:
+    """The attachment if `user` may open it: staff any, customers those of a ticket they
+    see, never one on an internal note."""
+    attachments = Attachment.objects.select_related("message")
+    if not user.is_staff:
+        attachments = attachments.filter(
+            ticket__in=tickets_visible_to(user), message__is_internal=False
+        )
+    return attachments.filter(pk=pk).first()
+
+
+def sla_policy_for(*, plan: str, priority: int) -> SlaPolicy:
+    policy = SlaPolicy.objects.filter(plan=plan, priority=priority).first()
+    if policy is None:
+        return SlaPolicy(plan=plan, priority=priority, response_hours=_FALLBACK_RESPONSE_HOURS)
+    return policy
+
+
+def sla_policies_for_plan(*, plan: str) -> list[SlaPolicy]:
+    return list(SlaPolicy.objects.filter(plan=plan).order_by("priority"))
+
+
+def business_calendar() -> sla.BusinessHours:
+    closed, opened = set(), set()
+    for day, is_open in CalendarException.objects.values_list("day", "is_open"):
+        (opened if is_open else closed).add(day)
+    return sla.BusinessHours(closed_days=frozenset(closed), open_days=frozenset(opened))
+
+
+def sla_calendar(kind: str) -> sla.Calendar:
+    if kind == SlaPolicy.CalendarKind.AROUND_THE_CLOCK:
+        return sla.AroundTheClock()
+    return business_calendar()
+
+
+class QueueClock:
+    """Time left for the rows of one page of the queue, with the calendar loaded once."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._business: sla.BusinessHours | None = None
+        self._policies: dict[tuple[str, int], str] | None = None
+
+    def _calendar_kind(self, ticket: Ticket) -> str:
+        if self._policies is None:
+            self._policies = {
+                (plan, priority): calendar
+                for plan, priority, calendar in SlaPolicy.objects.values_list(
+                    "plan", "priority", "calendar"
+                )
+            }
+        return self._policies.get(
+            (ticket.customer.plan, ticket.priority), SlaPolicy.CalendarKind.BUSINESS_HOURS
+        )
+
+    def time_left(self, ticket: Ticket) -> timedelta | None:
+        """Negative when overdue; None when nothing is owed."""
+        if ticket.response_due_at is None:
+            return None
+        if self._calendar_kind(ticket) == SlaPolicy.CalendarKind.AROUND_THE_CLOCK:
+            return ticket.response_due_at - self.now
+        if abs(ticket.response_due_at - self.now) > timedelta(days=60):
+            # Far beyond any target: the exact business hours would not change a decision.
+            return ticket.response_due_at - self.now
+        if self._business is None:
+            self._business = business_calendar()
+        return self._business.between(self.now, ticket.response_due_at)
+
+
+def tickets_to_auto_close(*, resolved_before: datetime) -> list[int]:
+    return list(
+        Ticket.objects.filter(
+            status=Ticket.Status.RESOLVED, resolved_at__lte=resolved_before
+        ).values_list("pk", flat=True)
+    )
+
+
+def tickets_near_breach(*, now: datetime, within: timedelta) -> list[int]:
+    """Tickets owed an answer within `within` (or already late) whose agents have not been
+    warned about this due time."""
+    return list(
+        Ticket.objects.filter(response_due_at__isnull=False, response_due_at__lte=now + within)
+        .exclude(breach_warning_for=F("response_due_at"))
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tickets import selectors, services
+from tickets.forms import AttachmentsFormMixin, CustomerReplyForm, TicketCreateForm
+from tickets.models import Attachment, Ticket
+from tickets.useragent import describe_user_agent
+
+
+def _keep_valid_files(request: HttpRequest, form: AttachmentsFormMixin) -> None:
+    """The form has errors: keep the files that passed, so they need not be chosen again."""
+    form.kept_uploads += services.pending_upload_store(
+        owner=request.user, files=form.accepted_files
+    )
+    form.accepted_files = []
+
+
+def _visible_ticket(request: HttpRequest, reference: str) -> Ticket:
+    return get_object_or_404(
+        selectors.tickets_visible_to(request.user).select_related(
+            "category", "customer", "requester"
+        ),
+        reference=reference,
+    )
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    search = request.GET.get("q", "")
+    tickets = selectors.customer_ticket_list(user=request.user, status=status, search=search)
+    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/ticket_list.html",
+        {
+            "page": page,
+            "status": status,
+            "search": search,
+            "statuses": Ticket.Status.choices,
+            "can_open": request.user.customer_id is not None,
+        },
+    )
+
+
+@login_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    if request.user.customer_id is None:
+        raise Http404
+    if request.method == "POST":
+        form = TicketCreateForm(request.POST, request.FILES, owner=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            ticket = services.ticket_create(
+                requester=request.user,
+                subject=data["subject"],
+                description=data["description"],
+                category=data["category"],
+                priority=data["priority"],
+                browser=data["browser"],
+                device=data["device"],
+                files=form.accepted_files,
+                pending_uploads=form.kept_uploads,
+            )
+            messages.success(
+                request,
+                _("Your request has been received. Its reference is %(reference)s.")
+                % {"reference": ticket.reference},
+            )
+            return redirect("tickets:detail", reference=ticket.reference)
+        _keep_valid_files(request, form)
+    else:
+        browser, device = describe_user_agent(request.headers.get("User-Agent", ""))
+        form = TicketCreateForm(owner=request.user, initial={"browser": browser, "device": device})
+    return render(
+        request,
+        "tickets/ticket_create.html",
+        {
+            "form": form,
+            "policies": selectors.sla_policies_for_plan(plan=request.user.customer.plan),
+            "plan": request.user.customer.get_plan_display(),
+        },
+    )
+
+
+@login_required
+def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _visible_ticket(request, reference)
+    if request.method == "POST":
+        form = CustomerReplyForm(request.POST, request.FILES, owner=request.user)
+        if ticket.status == Ticket.Status.CLOSED:
+            messages.error(request, _("This request is closed: open a new one instead."))
+            return redirect("tickets:detail", reference=ticket.reference)
+        if form.is_valid():
+            services.ticket_reply_as_customer(
+                ticket=ticket,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.accepted_files,
+                pending_uploads=form.kept_uploads,
+            )
+            messages.success(request, _("Your reply has been sent."))
+            return redirect("tickets:detail", reference=ticket.reference)
+        _keep_valid_files(request, form)
+    else:
+        form = CustomerReplyForm(owner=request.user)
+    return render(
+        request,
+        "tickets/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "thread": selectors.ticket_thread(ticket=ticket, include_internal=False),
+            "policy": selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def ticket_close(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _visible_ticket(request, reference)
+    services.ticket_close(ticket=ticket, acting_user=request.user)
+    messages.success(request, _("The request is closed."))
+    return redirect("tickets:detail", reference=ticket.reference)
+
+
+@login_required
+@require_POST
+def ticket_reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = _visible_ticket(request, reference)
+    try:
+        services.ticket_reopen(ticket=ticket, acting_user=request.user)
+    except services.TicketNotOpen:
+        messages.error(request, _("Only a resolved request can be reopened."))
+    else:
+        messages.success(request, _("The request is open again."))
+    return redirect("tickets:detail", reference=ticket.reference)
+
+
+def _private_file_response(attachment: Attachment, *, thumbnail: bool) -> FileResponse:
+    if thumbnail:
+        response = FileResponse(attachment.thumbnail.open("rb"), content_type="image/png")
+        response["Content-Disposition"] = "inline"
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = selectors.attachment_visible_to(user=request.user, pk=pk)
+    if attachment is None:
+        raise Http404
+    return _private_file_response(attachment, thumbnail=False)
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = selectors.attachment_visible_to(user=request.user, pk=pk)
+    if attachment is None or not attachment.thumbnail:
+        raise Http404
+    return _private_file_response(attachment, thumbnail=True)
