@@ -1,0 +1,48 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Customer, User
+from supportpin.models import SupportPin
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_a_customer_on_each_plan_with_owner_member_and_staff():
+    output = _seed()
+    assert set(Customer.objects.values_list("plan", flat=True)) == {"basic", "premium", "business"}
+    for customer in Customer.objects.all():
+        roles = sorted(customer.logins.values_list("role", flat=True))
+        assert roles == ["member", "owner"]
+    assert User.objects.filter(is_staff=True, is_superuser=False).exists()
+    assert User.objects.filter(is_superuser=True).exists()
+    assert "basic.owner" in output
+    assert "supervisor" in output
+    assert "demo-Portal-2026" in output
+
+
+def test_seed_demo_fills_tickets_in_every_state_and_active_pins():
+    _seed()
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert statuses == {"new", "open", "waiting", "resolved", "closed"}
+    assert SupportPin.objects.filter(is_active=True).count() == 3
+
+
+def test_seed_demo_runs_twice_without_duplicating_anything_and_logins_work(client):
+    _seed()
+    counts = (User.objects.count(), Customer.objects.count(), Ticket.objects.count())
+    _seed()
+    assert (User.objects.count(), Customer.objects.count(), Ticket.objects.count()) == counts
+    response = client.post(
+        "/accounts/login/", {"username": "premium.owner", "password": "demo-Portal-2026"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
