@@ -100,7 +100,7 @@ def _status_action(status: str, description: str):
         )
 
     action.__name__ = f"mark_{status}"
-    return admin.action(description=description)(action)
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 @admin.register(Ticket)
@@ -186,7 +186,7 @@ class TicketAdmin(admin.ModelAdmin):
         css = "sla-overdue" if left < timedelta(0) else "sla-left"
         return format_html('<span class="{}">{}</span>', css, format_time_left(left))
 
-    @admin.action(description=_("Assign to me"))
+    @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
         for ticket in queryset:
             services.ticket_assign(ticket=ticket, acting_user=request.user, assignee=request.user)
@@ -257,10 +257,9 @@ class TicketAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
-        form.kept_uploads += services.pending_upload_store(
-            owner=request.user, files=form.accepted_files
+        form.offer_back(
+            services.pending_upload_store(owner=request.user, files=form.accepted_files)
         )
-        form.accepted_files = []
         # Show the ticket page again with the reply as typed; as a GET, so that the
         # ticket's own form is displayed rather than processed.
         request.method = "GET"

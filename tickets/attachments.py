@@ -1,6 +1,9 @@
 """What may be attached to a message, judged by the content of the file, not its name."""
 
 import io
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -79,7 +82,12 @@ DANGEROUS_EXTENSIONS = frozenset(
 _MARKUP_STARTS = (b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script", b"<head", b"<body")
 
 _SNIFF_BYTES = 64 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
 THUMBNAIL_SIZE = (320, 320)
+# A screenshot of a 8K screen is 33 million pixels. A few kilobytes of PNG can declare far
+# more, and Pillow only warns (not refuses) below twice its own limit of 89 million, so a
+# thumbnail could take gigabytes of memory: such images are refused at upload.
+MAX_IMAGE_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,7 @@ def _looks_like_text(head: bytes) -> bool:
         # The sniffed window may cut a multi-byte character in two.
         if error.start < len(head) - 4:
             return False
-    return not head.lstrip().lower().startswith(_MARKUP_STARTS)
+    return not head.removeprefix(_UTF8_BOM).lstrip().lower().startswith(_MARKUP_STARTS)
 
 
 def _detect(head: bytes) -> str | None:
@@ -119,21 +127,49 @@ def _detect(head: bytes) -> str | None:
     return "text/plain" if head and _looks_like_text(head) else None
 
 
-def _image_is_sound(file: File) -> bool:
+_UNREADABLE_IMAGE = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
+
+
+@contextmanager
+def _open_image(file: File) -> Iterator[Image.Image]:
+    """The image, or one of _UNREADABLE_IMAGE when it cannot or should not be decoded."""
     file.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(file)
+    with image:
+        if image.width * image.height > MAX_IMAGE_PIXELS:
+            raise Image.DecompressionBombError("too many pixels")
+        yield image
+
+
+def _image_is_sound(file: File) -> bool:
     try:
-        with Image.open(file) as image:
+        with _open_image(file) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except _UNREADABLE_IMAGE:
         return False
     finally:
         file.seek(0)
     return True
 
 
+def _display_name(name: str) -> str:
+    """The base name the person chose, without control characters: it is shown in pages
+    and emails and sent back in a Content-Disposition header."""
+    return "".join(char for char in PurePath(name).name if char.isprintable()).strip()
+
+
 def check_upload(upload: File) -> CheckedFile:
     """The upload as a CheckedFile, or a ValidationError naming the file and the reason."""
-    name = PurePath(upload.name or "").name
+    name = _display_name(upload.name or "")
     limit = settings.TICKETS_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -171,15 +207,14 @@ def check_upload(upload: File) -> CheckedFile:
 
 def make_thumbnail(file: File) -> ContentFile | None:
     """A small PNG of an image, or None when the image cannot be read."""
-    file.seek(0)
     try:
-        with Image.open(file) as image:
+        with _open_image(file) as image:
             image.thumbnail(THUMBNAIL_SIZE)
             if image.mode not in ("RGB", "RGBA"):
                 image = image.convert("RGBA")
             output = io.BytesIO()
             image.save(output, format="PNG")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except _UNREADABLE_IMAGE:
         return None
     finally:
         file.seek(0)

@@ -14,7 +14,9 @@ _KEPT_MAX_AGE = 60 * 60 * 24
 
 
 def kept_upload_token(pending: PendingUpload) -> str:
-    return signing.dumps(pending.pk, salt=_KEPT_SALT)
+    # Signed with its owner, so a token is worth nothing to another login even if the
+    # lookup below were ever loosened.
+    return signing.dumps([pending.owner_id, pending.pk], salt=_KEPT_SALT)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,10 +74,18 @@ class AttachmentsFormMixin(forms.Form):
         ids = []
         for token in self.data.getlist("kept_upload"):
             try:
-                ids.append(int(signing.loads(token, salt=_KEPT_SALT, max_age=_KEPT_MAX_AGE)))
+                owner_id, pk = signing.loads(token, salt=_KEPT_SALT, max_age=_KEPT_MAX_AGE)
             except (signing.BadSignature, TypeError, ValueError):
                 continue
+            if owner_id == self.owner.pk:
+                ids.append(pk)
         return list(PendingUpload.objects.filter(owner=self.owner, pk__in=ids).order_by("pk"))
+
+    def offer_back(self, kept: list[PendingUpload]) -> None:
+        """The form has errors: show the files that passed as kept ones, so they need not
+        be chosen again."""
+        self.kept_uploads += kept
+        self.accepted_files = []
 
     @property
     def kept_items(self) -> list[tuple[str, PendingUpload]]:

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -354,3 +354,29 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.ticket_id})"
+
+    @property
+    def old_value_display(self) -> object:
+        return self._value_display(self.old_value)
+
+    @property
+    def new_value_display(self) -> object:
+        return self._value_display(self.new_value)
+
+    def _value_display(self, value: str) -> object:
+        """What a person reads for a stored value: a status or priority by its label in
+        the reader's language, a category by its translated name, a due time as a time."""
+        if not value:
+            return ""
+        if self.kind == self.Kind.STATUS_CHANGED and value in Ticket.Status.values:
+            return Ticket.Status(value).label
+        if self.kind == self.Kind.PRIORITY_CHANGED and value in map(str, Priority.values):
+            return Priority(int(value)).label
+        if self.kind == self.Kind.CATEGORY_CHANGED:
+            return gettext(value)
+        if self.kind in (self.Kind.SLA_MET, self.Kind.SLA_BREACHED):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        return value

@@ -352,8 +352,9 @@ def ticket_update(
             ticket=ticket,
             kind=TicketEvent.Kind.CATEGORY_CHANGED,
             actor=acting_user,
-            old=ticket.category,
-            new=category,
+            # The stored name, translated when the history is shown in the reader's language.
+            old=ticket.category.name,
+            new=category.name,
         )
         ticket.category = category
     if ticket.priority != priority:
@@ -444,11 +445,12 @@ def pending_upload_store(*, owner: User, files: Sequence[CheckedFile]) -> list[P
     return kept
 
 
+@transaction.atomic
 def pending_uploads_purge(*, older_than: datetime) -> int:
     """Remove kept files of forms that were never sent."""
-    count = 0
-    for pending in PendingUpload.objects.filter(created_at__lt=older_than):
-        pending.file.delete(save=False)
-        pending.delete()
-        count += 1
-    return count
+    stale = list(PendingUpload.objects.filter(created_at__lt=older_than))
+    PendingUpload.objects.filter(pk__in=[pending.pk for pending in stale]).delete()
+    # The files go once the rows are gone for good, so no row ever points to a missing file.
+    for pending in stale:
+        transaction.on_commit(lambda name=pending.file.name: private_storage.delete(name))
+    return len(stale)

@@ -13,11 +13,7 @@ from tickets.useragent import describe_user_agent
 
 
 def _keep_valid_files(request: HttpRequest, form: AttachmentsFormMixin) -> None:
-    """The form has errors: keep the files that passed, so they need not be chosen again."""
-    form.kept_uploads += services.pending_upload_store(
-        owner=request.user, files=form.accepted_files
-    )
-    form.accepted_files = []
+    form.offer_back(services.pending_upload_store(owner=request.user, files=form.accepted_files))
 
 
 def _visible_ticket(request: HttpRequest, reference: str) -> Ticket:
@@ -97,14 +93,19 @@ def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
             messages.error(request, _("This request is closed: open a new one instead."))
             return redirect("tickets:detail", reference=ticket.reference)
         if form.is_valid():
-            services.ticket_reply_as_customer(
-                ticket=ticket,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                files=form.accepted_files,
-                pending_uploads=form.kept_uploads,
-            )
-            messages.success(request, _("Your reply has been sent."))
+            try:
+                services.ticket_reply_as_customer(
+                    ticket=ticket,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    files=form.accepted_files,
+                    pending_uploads=form.kept_uploads,
+                )
+            except services.TicketNotOpen:
+                # Closed by someone else since the page was loaded.
+                messages.error(request, _("This request is closed: open a new one instead."))
+            else:
+                messages.success(request, _("Your reply has been sent."))
             return redirect("tickets:detail", reference=ticket.reference)
         _keep_valid_files(request, form)
     else:

@@ -236,10 +236,51 @@ def test_the_ticket_page_takes_the_same_queries_for_a_long_thread(
         agent_client.get(change_url(ticket))
 
 
-def test_customers_cannot_reach_the_queue(owner_client):
-    response = owner_client.get(QUEUE)
+def test_customers_cannot_reach_the_queue_the_ticket_page_or_the_reply(owner_client, open_ticket):
+    ticket = open_ticket()
+    for response in (
+        owner_client.get(QUEUE),
+        owner_client.get(change_url(ticket)),
+        owner_client.post(change_url(ticket), {"status": "closed"}),
+        owner_client.post(
+            reverse("admin:tickets_ticket_reply", args=[ticket.pk]), {"body": "hacked"}
+        ),
+    ):
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.messages.count()) == (Ticket.Status.NEW, 1)
+
+
+def test_only_a_login_with_the_delete_permission_deletes_tickets(
+    agent_client, supervisor_client, open_ticket
+):
+    ticket = open_ticket()
+    delete_url = reverse("admin:tickets_ticket_delete", args=[ticket.pk])
+    assert agent_client.get(delete_url).status_code == 403
+    offered = agent_client.get(QUEUE).context["action_form"].fields["action"].choices
+    assert "delete_selected" not in [name for name, _label in offered]
+    assert "delete_selected" in [
+        name
+        for name, _label in supervisor_client.get(QUEUE)
+        .context["action_form"]
+        .fields["action"]
+        .choices
+    ]
+    agent_client.post(QUEUE, {"action": "delete_selected", "_selected_action": [ticket.pk]})
+    assert Ticket.objects.filter(pk=ticket.pk).exists()
+    response = supervisor_client.post(delete_url, {"post": "yes"})
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert not Ticket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_the_history_shows_labels_rather_than_stored_values(agent_client, agent, open_ticket):
+    ticket = open_ticket()
+    services.ticket_status_change(ticket=ticket, acting_user=agent, status="waiting")
+    page = agent_client.get(change_url(ticket)).text
+    history = page[page.index("ticket-history") :]
+    assert "<td>New</td><td>Waiting on customer</td>" in history
+    assert "<td>waiting</td>" not in history
 
 
 def test_supervisors_edit_sla_policies_and_agents_cannot(supervisor_client, agent_client):

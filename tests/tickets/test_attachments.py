@@ -21,6 +21,13 @@ def jpeg_bytes() -> bytes:
     return output.getvalue()
 
 
+def big_png_bytes() -> bytes:
+    """A few kilobytes that declare 48 million pixels."""
+    output = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(output, format="PNG")
+    return output.getvalue()
+
+
 def reply_with(client, ticket, *files):
     return client.post(
         reverse("tickets:detail", args=[ticket.reference]),
@@ -66,6 +73,8 @@ def test_images_pdf_text_logs_and_zip_are_accepted(
         ("binary junk named .log", "dump.log", bytes(range(256)) * 4),
         ("a PNG header on garbage", "broken.png", png_bytes()[:24] + b"\x00" * 50),
         ("an empty file", "empty.txt", b""),
+        ("HTML behind a byte order mark", "notes.txt", b"\xef\xbb\xbf" + HTML),
+        ("a decompression bomb", "bomb.png", big_png_bytes()),
     ],
 )
 def test_file_type_tricks_are_refused_with_a_clear_message_and_nothing_saved(

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import make_user
@@ -68,7 +69,7 @@ def test_bad_input_saves_nothing_and_keeps_what_was_typed(owner_client, category
     assert response.status_code == 200
     assert Ticket.objects.count() == 0
     assert "Please correct the errors below." in response.text
-    assert f'id="id_{field}_error"' in response.text or f"id_{field}" in response.text
+    assert list(response.context["form"].errors) == [field]
     for kept in ("Firefox 128", "Windows computer"):
         if kept != value:
             assert kept in response.text
@@ -347,3 +348,62 @@ def test_the_ticket_page_takes_the_same_queries_for_a_long_thread(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         owner_client.get(url)
+
+
+def test_an_attachment_name_is_sent_back_safely_in_the_download_header(
+    owner_client, open_ticket, owner
+):
+    from tickets.attachments import check_upload
+
+    ticket = open_ticket()
+    names = ['σφάλμα "1".log', 'report"; x=".log', "line\r\nSet-Cookie: a=b.log"]
+    message = services.ticket_reply_as_customer(
+        ticket=ticket,
+        author=owner,
+        body="logs",
+        files=[check_upload(upload(name, b"error\n")) for name in names],
+    )
+    greek, quoted, broken = message.attachments.order_by("pk")
+    header = owner_client.get(reverse("tickets:attachment", args=[greek.pk]))["Content-Disposition"]
+    assert (
+        header == "attachment; filename*=utf-8''%CF%83%CF%86%CE%AC%CE%BB%CE%BC%CE%B1%20%221%22.log"
+    )
+    header = owner_client.get(reverse("tickets:attachment", args=[quoted.pk]))[
+        "Content-Disposition"
+    ]
+    assert header == 'attachment; filename="report\\"; x=\\".log"'
+    assert broken.name == "lineSet-Cookie: a=b.log"
+    response = owner_client.get(reverse("tickets:attachment", args=[broken.pk]))
+    assert response.status_code == 200
+    assert "\n" not in response["Content-Disposition"]
+
+
+def test_every_customer_post_needs_the_csrf_token(owner, open_ticket):
+    ticket = open_ticket()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    for url in (
+        reverse("tickets:create"),
+        reverse("tickets:detail", args=[ticket.reference]),
+        reverse("tickets:close", args=[ticket.reference]),
+        reverse("tickets:reopen", args=[ticket.reference]),
+    ):
+        assert browser.post(url, {"body": "hi"}).status_code == 403, url
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.messages.count()) == (Ticket.Status.NEW, 1)
+
+
+def test_a_reply_to_a_request_closed_meanwhile_is_refused_with_a_message(
+    owner_client, open_ticket, owner, monkeypatch
+):
+    ticket = open_ticket()
+
+    def closed_meanwhile(**kwargs):
+        raise services.TicketNotOpen(ticket.reference)
+
+    monkeypatch.setattr(services, "ticket_reply_as_customer", closed_meanwhile)
+    response = owner_client.post(
+        reverse("tickets:detail", args=[ticket.reference]), {"body": "hello?"}, follow=True
+    )
+    assert "This request is closed" in response.text
+    assert ticket.messages.count() == 1

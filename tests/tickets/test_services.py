@@ -1,13 +1,23 @@
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 
 from tests.tickets.conftest import png_bytes, upload
 from tickets import services, tasks
 from tickets.attachments import check_upload
-from tickets.models import CalendarException, SlaPolicy, Ticket, TicketEvent
+from tickets.models import (
+    CalendarException,
+    Category,
+    PendingUpload,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+)
 from tickets.sla import ATHENS
 
 pytestmark = pytest.mark.django_db
@@ -261,10 +271,70 @@ def test_attachments_are_stored_privately_under_a_random_name_with_a_thumbnail(
     assert attachment.thumbnail
 
 
-def test_pending_uploads_older_than_a_day_are_purged(owner):
+def test_pending_uploads_older_than_a_day_are_purged(owner, django_capture_on_commit_callbacks):
     checked = check_upload(upload("log.txt", b"line one\n"))
     [pending] = services.pending_upload_store(owner=owner, files=[checked])
     path = pending.file.path
     assert services.pending_uploads_purge(older_than=pending.created_at) == 0
-    assert services.pending_uploads_purge(older_than=pending.created_at + timedelta(days=1)) == 1
+    assert os.path.exists(path)
+    with django_capture_on_commit_callbacks(execute=True):
+        purged = services.pending_uploads_purge(older_than=pending.created_at + timedelta(days=1))
+    assert purged == 1
+    assert not PendingUpload.objects.exists()
     assert not os.path.exists(path)
+
+
+def test_email_subjects_keep_the_subject_as_typed(
+    open_ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket(subject="Tom & Jerry's <site> is down")
+    [mail] = mailoutbox
+    assert mail.subject == f"[{ticket.reference}] Request received: Tom & Jerry's <site> is down"
+
+
+def test_the_history_reads_in_labels_not_stored_values(open_ticket, agent, category):
+    ticket = open_ticket()
+    billing = Category.objects.get(name="Billing")
+    services.ticket_update(
+        ticket=ticket,
+        acting_user=agent,
+        status="waiting",
+        priority=5,
+        category=billing,
+        assignee=agent,
+    )
+    shown = {
+        event.kind: (event.old_value_display, event.new_value_display)
+        for event in ticket.events.all()
+    }
+    assert shown[TicketEvent.Kind.STATUS_CHANGED] == ("New", "Waiting on customer")
+    assert shown[TicketEvent.Kind.PRIORITY_CHANGED] == ("Normal", "Critical")
+    assert shown[TicketEvent.Kind.CATEGORY_CHANGED] == ("Bug", "Billing")
+    assert shown[TicketEvent.Kind.ASSIGNEE_CHANGED] == ("", "Anna Agent")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one writer at a time anyway"
+)
+@pytest.mark.django_db(transaction=True)
+def test_tickets_opened_at_the_same_moment_get_different_references(owner, category):
+    start = threading.Barrier(8)
+
+    def open_one(index: int) -> str:
+        try:
+            start.wait()
+            return services.ticket_create(
+                requester=owner,
+                subject=f"Parallel {index}",
+                description="d",
+                category=category,
+                priority=2,
+            ).reference
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        references = list(pool.map(open_one, range(8)))
+    assert len(set(references)) == 8
+    assert sorted(int(reference[-5:]) for reference in references) == list(range(1, 9))
