@@ -2,11 +2,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import Customer, User
 from accounts.phone import normalize_mobile
 from accounts.selectors import awaiting_activation
@@ -23,8 +25,20 @@ def _clean_username(value: str) -> str:
     return value
 
 
-class PasswordPairMixin:
+class PasswordPairForm(forms.Form):
     """Two password fields that must match and pass Django's validators."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def _clean_password_pair(self, user: User | None) -> None:
         p1 = self.cleaned_data.get("password1")
@@ -39,7 +53,7 @@ class PasswordPairMixin:
                 self.add_error("password1", error)
 
 
-class RegistrationForm(PasswordPairMixin, forms.Form):
+class RegistrationForm(PasswordPairForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email address"))
     username = forms.CharField(label=_("Username"), max_length=150, help_text=USERNAME_HELP)
@@ -50,17 +64,8 @@ class RegistrationForm(PasswordPairMixin, forms.Form):
         help_text=_("Leave empty if the contract is in your own name."),
     )
     contract_number = forms.CharField(label=_("Contract number"), max_length=50, required=False)
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+
+    field_order = ["full_name", "email", "username", "company_name", "contract_number"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,19 +230,7 @@ class InviteMemberForm(PermissionsForm):
         return value
 
 
-class SetPasswordForm(PasswordPairMixin, forms.Form):
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
+class SetPasswordForm(PasswordPairForm):
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
@@ -246,3 +239,26 @@ class SetPasswordForm(PasswordPairMixin, forms.Form):
         cleaned = super().clean()
         self._clean_password_pair(self.user)
         return cleaned
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        # Django would render and send over SMTP in the request, which makes the answer
+        # for a known address measurably slower than for an unknown one.
+        services.password_reset_send(
+            user=context["user"], uid=context["uid"], token=context["token"]
+        )

@@ -17,6 +17,7 @@ from accounts.forms import (
     EmailForm,
     InviteMemberForm,
     LoginForm,
+    PasswordResetForm,
     PermissionsForm,
     ProfileForm,
     RegistrationForm,
@@ -26,15 +27,13 @@ from accounts.models import User
 from accounts.selectors import customer_people
 from accounts.services import MEMBER_PERMISSIONS
 from portal.i18n import remember_language
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+from portal.net import client_ip
 
 
 def lockout_response(request: HttpRequest, credentials: dict | None, *args, **kwargs):
     """What axes shows once a login and address are locked out."""
-    return render(request, "accounts/lockout.html", status=429)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/lockout.html", {"minutes": minutes}, status=429)
 
 
 class RegisterView(FormView):
@@ -117,20 +116,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    html_email_template_name = "accounts/email/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.fields["email"].widget.attrs["autofocus"] = True
-        return form
-
-    def form_valid(self, form):
-        # Django's reset email gets no context processors; our emails all name the site.
-        self.extra_email_context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
-        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

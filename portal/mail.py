@@ -6,11 +6,16 @@ of the moment); delivery happens in a Celery task enqueued when the transaction 
 which retries when the mail server is unreachable.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 
 def render_email(template_prefix: str, context: dict, language: str | None) -> tuple[str, str, str]:
@@ -33,4 +38,15 @@ def send_templated_email(
     from portal.tasks import send_email
 
     subject, text, html = render_email(template_prefix, context, language)
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, text=text, html=html))
+    message = {"to": to, "subject": subject, "text": text, "html": html}
+    transaction.on_commit(lambda: _enqueue(send_email, message))
+
+
+def _enqueue(task, message: dict) -> None:
+    # The change this email reports is already committed: if the broker cannot take the
+    # task, send it from this process rather than answer the user with an error.
+    try:
+        task.delay(**message)
+    except OperationalError:
+        logger.exception("Broker unavailable; sending the email in-process instead")
+        task.apply(kwargs=message, throw=False)

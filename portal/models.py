@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SmsMessage(models.Model):
@@ -21,12 +22,21 @@ class SmsMessage(models.Model):
         UNDELIVERED = "undelivered", _("Not delivered")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired before sending")
+        # Sending began but its result was never recorded (a worker died, an unexpected
+        # error): the SMS may or may not have gone out, and it is never resent on its own.
+        UNKNOWN = "unknown", _("Outcome unknown")
 
-    to = models.CharField(_("to"), max_length=20)
+    # Short labels carry a context: "to", "status" and "error" mean other things elsewhere
+    # (a ticket's new value, a ticket's status, a ticket category).
+    to = models.CharField(pgettext_lazy("sms recipient", "to"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     body = models.TextField(_("text (secrets masked)"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+        pgettext_lazy("sms delivery", "status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.QUEUED,
+        db_index=True,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,7 +57,9 @@ class SmsMessage(models.Model):
     ip_address = models.GenericIPAddressField(_("requested from"), null=True, blank=True)
     provider_sid = models.CharField(_("provider message ID"), max_length=64, blank=True)
     error_code = models.CharField(_("error code"), max_length=20, blank=True)
-    error_message = models.CharField(_("error"), max_length=500, blank=True)
+    error_message = models.CharField(
+        pgettext_lazy("sms delivery", "error"), max_length=500, blank=True
+    )
     send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
     expires_at = models.DateTimeField(_("send no later than"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)

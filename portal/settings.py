@@ -181,8 +181,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_login_name"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = _env_int("AXES_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
+# How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of
+# gunicorn; 0 when gunicorn faces the browsers. Lockouts and the audit trail depend on it.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -284,6 +286,15 @@ CELERY_BEAT_SCHEDULE["tickets-purge-pending-uploads"] = {
 SMS_LIMIT_PER_LOGIN_HALF_HOUR = _env_int("SMS_LIMIT_PER_LOGIN_HALF_HOUR", 3)
 SMS_LIMIT_PER_LOGIN_DAY = _env_int("SMS_LIMIT_PER_LOGIN_DAY", 10)
 SMS_LIMIT_PER_ADDRESS_HOUR = _env_int("SMS_LIMIT_PER_ADDRESS_HOUR", 10)
+# A send takes seconds (the Twilio client times out at 10 s): an SMS still "sending" after
+# this long was interrupted, and is marked "outcome unknown" (never resent). An SMS with no
+# send-by time that is still queued after SMS_UNSENT_GIVE_UP_HOURS is given up.
+SMS_SENDING_STUCK_MINUTES = 15
+SMS_UNSENT_GIVE_UP_HOURS = 24
+CELERY_BEAT_SCHEDULE["sms-close-abandoned"] = {
+    "task": "supportpin.tasks.close_abandoned_sms",
+    "schedule": 5 * 60,
+}
 # Without FIELD_ENCRYPTION_KEY, development derives the key of the PIN secrets from
 # SECRET_KEY; with DEBUG off the portal refuses to store or read a PIN secret.
 SUPPORT_PIN_DEV_KEY_FROM_SECRET_KEY = DEBUG

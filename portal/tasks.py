@@ -1,4 +1,4 @@
-"""Tasks of the site shell: email delivery, and `ping` to check the broker end to end."""
+"""Email delivery, retried while the mail server is unreachable or answers "try later"."""
 
 import smtplib
 
@@ -7,13 +7,22 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 
-@shared_task
-def ping(value: str) -> str:
-    return f"pong:{value}"
+class TransientMailError(Exception):
+    """The mail server could not take the message now; a later try may succeed."""
+
+
+def _is_transient(error: Exception) -> bool:
+    # 4xx replies mean "try again later"; 5xx ones (unknown recipient, rejected message) will
+    # be refused again however often we retry.
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | OSError)
 
 
 @shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=(TransientMailError,),
     retry_backoff=30,
     retry_backoff_max=30 * 60,
     retry_jitter=True,
@@ -25,4 +34,9 @@ def send_email(*, to: str, subject: str, text: str, html: str = "") -> None:
     )
     if html:
         message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        if _is_transient(error):
+            raise TransientMailError(str(error)) from error
+        raise

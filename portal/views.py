@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)
     language = request.POST.get("language", "")
     user = request.user
-    if user.is_authenticated and language != user.language and language in {"en", "el", "it", "sk"}:
+    if user.is_authenticated and language != user.language and language in dict(settings.LANGUAGES):
         profile_update(
             user=user,
             acting_user=user,

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.phone import format_mobile
+from portal.net import client_ip
 from portal.sms.services import SmsRefused
 from supportpin import services
 from supportpin.forms import AssistedActionForm, LoginSearchForm, PinCheckForm
@@ -148,7 +149,7 @@ class CallerVerificationAdmin(ReadOnlyAdmin):
                     user=caller,
                     pin=pin_form.cleaned_data["pin"],
                     agent=request.user,
-                    ip_address=request.META.get("REMOTE_ADDR") or None,
+                    ip_address=client_ip(request),
                 )
                 level = messages.SUCCESS if attempt.succeeded else messages.ERROR
                 messages.add_message(request, level, attempt.get_result_display())

@@ -4,7 +4,7 @@ task at send time and never travels through the broker."""
 from celery import shared_task
 
 from portal.sms import SmsTransientError
-from portal.sms.services import sms_deliver, sms_give_up
+from portal.sms.services import sms_close_abandoned, sms_deliver, sms_give_up
 from supportpin.sms import render_pin_sms
 
 MAX_RETRIES = 6
@@ -24,3 +24,10 @@ def send_support_pin_sms(self, sms_id: int) -> None:
             sms_give_up(sms_id=sms_id, error_message=error.message)
             return
         raise self.retry(countdown=retry_delay(self.request.retries)) from None
+
+
+@shared_task
+def close_abandoned_sms() -> None:
+    """Every few minutes (CELERY_BEAT_SCHEDULE): close SMS records that no task will
+    finish, so the agent sees expired or outcome unknown instead of queued or sending."""
+    sms_close_abandoned()

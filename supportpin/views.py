@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.phone import format_mobile
+from portal.net import client_ip
 from portal.sms.services import SmsRefused
 from portal.sms.webhooks import twilio_request_is_signed
 from supportpin import services
@@ -30,10 +31,6 @@ from supportpin.selectors import (
     pin_is_locked,
     support_history_for,
 )
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def customer_login_required(view):
@@ -98,7 +95,7 @@ def activate(request: HttpRequest) -> HttpResponse:
             return _mobile_services_page(request, form=form)
         mobile = form.cleaned_data["mobile"]
     services.support_pin_activate(
-        user=request.user, acting_user=request.user, mobile=mobile, ip_address=_client_ip(request)
+        user=request.user, acting_user=request.user, mobile=mobile, ip_address=client_ip(request)
     )
     messages.success(
         request, _("Your Support PIN is active. It is shown at the bottom of every page.")
@@ -110,7 +107,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 @pin_user_required
 def deactivate(request: HttpRequest) -> HttpResponse:
     services.support_pin_deactivate(
-        user=request.user, acting_user=request.user, ip_address=_client_ip(request)
+        user=request.user, acting_user=request.user, ip_address=client_ip(request)
     )
     messages.success(request, _("Your Support PIN is switched off."))
     return redirect("supportpin:mobile_services")
@@ -121,7 +118,7 @@ def deactivate(request: HttpRequest) -> HttpResponse:
 def regenerate(request: HttpRequest) -> HttpResponse:
     try:
         services.support_pin_regenerate(
-            user=request.user, acting_user=request.user, ip_address=_client_ip(request)
+            user=request.user, acting_user=request.user, ip_address=client_ip(request)
         )
     except services.SupportPinUnavailable as refusal:
         messages.error(request, refusal.message)
@@ -137,7 +134,7 @@ def regenerate(request: HttpRequest) -> HttpResponse:
 def send_sms(request: HttpRequest) -> HttpResponse:
     try:
         services.support_pin_sms_request(
-            user=request.user, acting_user=request.user, ip_address=_client_ip(request)
+            user=request.user, acting_user=request.user, ip_address=client_ip(request)
         )
     except (SmsRefused, services.SupportPinUnavailable) as refusal:
         messages.error(request, refusal.message)

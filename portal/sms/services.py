@@ -5,8 +5,14 @@ Sending: the record is claimed with a conditional UPDATE (queued -> sending), so
 that the broker delivers twice sends at most once. A transient failure puts the record
 back to queued and raises SmsTransientError for the task to retry; a permanent one marks
 it failed with the provider's error, which the agent sees.
+
+Each message carries a status callback URL with the record's id, so a delivery report
+finds its record even when it arrives before the provider's message ID is saved. Records
+that no task will finish (a task expired in the broker, a worker that died while
+sending) are closed by `sms_close_abandoned`, run periodically; nothing is ever resent.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -14,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,18 +32,23 @@ from portal.sms import SmsPermanentError, SmsTransientError, send_sms
 from portal.tasks import send_email
 
 Status = SmsMessage.Status
+logger = logging.getLogger(__name__)
 
 # Delivery reports only ever move a message forward; a late or repeated report changes
-# nothing.
+# nothing. A report that the provider has the message settles an unknown outcome.
 STATUS_RANK = {
     Status.QUEUED: 0,
     Status.SENDING: 1,
-    Status.SENT: 2,
-    Status.DELIVERED: 3,
-    Status.UNDELIVERED: 3,
-    Status.FAILED: 3,
-    Status.EXPIRED: 3,
+    Status.UNKNOWN: 2,
+    Status.SENT: 3,
+    Status.DELIVERED: 4,
+    Status.UNDELIVERED: 4,
+    Status.FAILED: 4,
+    Status.EXPIRED: 4,
 }
+# The error an agent reads on a record whose sending was interrupted (kept in English, as
+# the provider's errors are; the agent's page explains the status in their language).
+OUTCOME_UNKNOWN_ERROR = "sending was interrupted; the SMS may or may not have gone out"
 TWILIO_STATUSES = {
     "accepted": Status.SENT,
     "queued": Status.SENT,
@@ -158,22 +169,34 @@ def _serialise_sms_requests() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SMS_QUEUE_LOCK_KEY])
 
 
-def sms_status_report(*, provider_sid: str, provider_status: str, error_code: str = "") -> bool:
-    """Apply a provider's delivery report; False when it is unknown, stale or a duplicate."""
+def sms_status_report(
+    *, sms_id: int, provider_sid: str, provider_status: str, error_code: str = ""
+) -> bool:
+    """Apply a provider's delivery report for the record `sms_id` (from the callback URL).
+
+    The report may come before the sending task saved the provider's message ID; it then
+    saves it. A report whose message ID differs from the one stored is ignored. Returns
+    False when the report is unknown, stale, a duplicate or not this record's.
+    """
     status = TWILIO_STATUSES.get(provider_status)
     if status is None or not provider_sid:
         return False
     earlier = [s for s, rank in STATUS_RANK.items() if rank < STATUS_RANK[status]]
-    changes = {"status": status, "status_changed_at": timezone.now()}
-    if error_code:
-        changes["error_code"] = error_code[:20]
     return bool(
-        SmsMessage.objects.filter(provider_sid=provider_sid, status__in=earlier).update(**changes)
+        SmsMessage.objects.filter(
+            Q(provider_sid="") | Q(provider_sid=provider_sid), pk=sms_id, status__in=earlier
+        ).update(
+            status=status,
+            status_changed_at=timezone.now(),
+            provider_sid=provider_sid[:64],
+            error_code=error_code[:20],
+            error_message="",
+        )
     )
 
 
-def _status_callback_url() -> str:
-    return f"{settings.SITE_URL}{reverse('supportpin:sms:status')}"
+def _status_callback_url(sms: SmsMessage) -> str:
+    return f"{settings.SITE_URL}{reverse('supportpin:sms:status', args=[sms.pk])}"
 
 
 # The text holds secrets (a PIN) in this frame and every one below, down to the provider's SDK.
@@ -195,19 +218,27 @@ def sms_deliver(*, sms_id: int, render: Callable[[SmsMessage], str | None]) -> S
     if sms.expires_at is not None and sms.expires_at <= now:
         _finish(sms, status=Status.EXPIRED)
         return sms
-    body = render(sms)
+    try:
+        body = render(sms)
+    except Exception:
+        _finish(sms, status=Status.FAILED, error_message="the text could not be prepared")
+        raise
     if body is None:
         _finish(sms, status=Status.FAILED, error_message="no longer applicable")
         return sms
     try:
-        sid = send_sms(sms.to, body, status_callback=_status_callback_url())
+        sid = send_sms(sms.to, body, status_callback=_status_callback_url(sms))
     except SmsTransientError as error:
         _finish(sms, status=Status.QUEUED, error_code=error.code, error_message=error.message)
         raise
     except SmsPermanentError as error:
         _finish(sms, status=Status.FAILED, error_code=error.code, error_message=error.message)
         return sms
-    _finish(sms, status=Status.SENT, provider_sid=sid, sent_at=timezone.now(), error_code="")
+    except Exception:
+        # The provider may have taken the message before the error: never resent.
+        _finish(sms, status=Status.UNKNOWN, error_message=OUTCOME_UNKNOWN_ERROR)
+        raise
+    _record_sent(sms, provider_sid=sid)
     return sms
 
 
@@ -219,8 +250,76 @@ def sms_give_up(*, sms_id: int, error_message: str) -> None:
 
 
 def _finish(sms: SmsMessage, *, status: str, **fields) -> None:
+    """Record how sending ended, unless a delivery report or the sweep got there first.
+
+    Back to queued (for a retry) only from sending: once a record is marked unknown, the
+    agent has been told it will not be resent. Any other end settles an unknown outcome.
+    """
     fields["error_message"] = fields.get("error_message", "")[:500]
-    SmsMessage.objects.filter(pk=sms.pk, status=Status.SENDING).update(
+    settled = [Status.SENDING] if status == Status.QUEUED else [Status.SENDING, Status.UNKNOWN]
+    SmsMessage.objects.filter(pk=sms.pk, status__in=settled).update(
         status=status, status_changed_at=timezone.now(), **fields
     )
     sms.refresh_from_db()
+
+
+def _record_sent(sms: SmsMessage, *, provider_sid: str) -> None:
+    """The provider accepted the message: keep its ID whatever the status, and move to
+    sent unless a delivery report has already moved the record further."""
+    now = timezone.now()
+    unsettled = Q(status__in=[Status.SENDING, Status.UNKNOWN])
+    SmsMessage.objects.filter(pk=sms.pk).update(
+        provider_sid=provider_sid,
+        sent_at=now,
+        status=Case(When(unsettled, then=Value(Status.SENT)), default=F("status")),
+        status_changed_at=Case(When(unsettled, then=Value(now)), default=F("status_changed_at")),
+        error_code=Case(When(unsettled, then=Value("")), default=F("error_code")),
+        error_message=Case(When(unsettled, then=Value("")), default=F("error_message")),
+    )
+    sms.refresh_from_db()
+
+
+@transaction.atomic
+def sms_close_abandoned(*, now: datetime | None = None) -> tuple[int, int]:
+    """Close the records that no task will finish; safe to run any number of times.
+
+    Queued past the time it should be sent by (the task expired in the broker, or was
+    lost): expired. Sending for longer than any send can take (the worker died, or an
+    unexpected error): unknown, with an error saying so. Neither is ever resent: a PIN
+    SMS must not arrive twice, so whether to send another is the agent's call.
+    Returns (expired, unknown).
+    """
+    now = now or timezone.now()
+    expired_ids = list(
+        SmsMessage.objects.select_for_update(skip_locked=True)
+        .filter(
+            Q(expires_at__lte=now)
+            | Q(
+                expires_at__isnull=True,
+                created_at__lte=now - timedelta(hours=settings.SMS_UNSENT_GIVE_UP_HOURS),
+            ),
+            status=Status.QUEUED,
+        )
+        .values_list("pk", flat=True)
+    )
+    expired = SmsMessage.objects.filter(pk__in=expired_ids, status=Status.QUEUED).update(
+        status=Status.EXPIRED, status_changed_at=now
+    )
+    stuck_since = now - timedelta(minutes=settings.SMS_SENDING_STUCK_MINUTES)
+    unknown_ids = list(
+        SmsMessage.objects.select_for_update(skip_locked=True)
+        .filter(
+            Q(status_changed_at__lte=stuck_since)
+            | Q(status_changed_at__isnull=True, created_at__lte=stuck_since),
+            status=Status.SENDING,
+        )
+        .values_list("pk", flat=True)
+    )
+    unknown = SmsMessage.objects.filter(pk__in=unknown_ids, status=Status.SENDING).update(
+        status=Status.UNKNOWN, status_changed_at=now, error_message=OUTCOME_UNKNOWN_ERROR
+    )
+    if expired_ids or unknown_ids:
+        logger.warning(
+            "Abandoned SMS closed: expired %s, outcome unknown %s", expired_ids, unknown_ids
+        )
+    return expired, unknown

@@ -5,5 +5,5 @@ from portal.sms import views
 app_name = "sms"
 
 urlpatterns = [
-    path("status/", views.twilio_status_callback, name="status"),
+    path("status/<int:sms_id>/", views.twilio_status_callback, name="status"),
 ]

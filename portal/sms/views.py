@@ -8,10 +8,11 @@ from portal.sms.webhooks import twilio_request_is_signed
 
 @csrf_exempt
 @require_POST
-def twilio_status_callback(request: HttpRequest) -> HttpResponse:
+def twilio_status_callback(request: HttpRequest, sms_id: int) -> HttpResponse:
     if not twilio_request_is_signed(request):
         return HttpResponseForbidden()
     sms_status_report(
+        sms_id=sms_id,
         provider_sid=request.POST.get("MessageSid", ""),
         provider_status=request.POST.get("MessageStatus", ""),
         error_code=request.POST.get("ErrorCode", ""),

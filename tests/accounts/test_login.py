@@ -215,3 +215,43 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, owner
 
     assert response.status_code == 429
     assert logged_in_user_id(client) is None
+
+
+PROXY = "10.0.0.1"
+
+
+def log_in_behind_proxy(client, login: str, forwarded_for: str, password: str = PASSWORD):
+    return client.post(
+        LOGIN,
+        {"username": login, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_proxy_a_lockout_reaches_only_the_address_that_failed(client, owner, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _attempt in range(5):
+        log_in_behind_proxy(client, "olga.owner", "198.51.100.1", password="wrong-password")
+
+    # The same login from another customer's address, through the same proxy.
+    response = log_in_behind_proxy(client, "olga.owner", "198.51.100.2")
+
+    assert response.status_code == 302
+    event = AccountEvent.objects.get(user=owner, kind=AccountEvent.Kind.LOGGED_IN)
+    assert event.ip_address == "198.51.100.2"
+
+
+def test_behind_a_proxy_addresses_forged_left_of_it_do_not_escape_the_lockout(
+    client, owner, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(5):
+        log_in_behind_proxy(
+            client, "olga.owner", f"8.8.4.{attempt}, 198.51.100.1", password="wrong-password"
+        )
+
+    response = log_in_behind_proxy(client, "olga.owner", "8.8.8.8, 198.51.100.1")
+
+    assert response.status_code == 429
+    assert logged_in_user_id(client) is None

@@ -188,3 +188,25 @@ def test_password_change_refuses_bad_input_with_a_field_error(
     assert f'id="id_{field}_error"' in response.text
     assert User.objects.get(pk=owner.pk).check_password(PASSWORD)
     assert mailoutbox == []
+
+
+def test_the_reset_link_uses_the_public_address_not_the_host_the_request_named(
+    client, owner, mailoutbox, settings
+):
+    settings.SITE_URL = "https://support.example"
+
+    client.post(RESET, {"email": owner.email}, HTTP_HOST="localhost")
+
+    (message,) = mailoutbox
+    assert "https://support.example/accounts/password/reset/" in message.body
+    assert "localhost" not in message.body
+
+
+def test_the_reset_email_speaks_the_language_of_the_login(client, owner, mailoutbox):
+    owner.language = "el"
+    owner.save()
+
+    client.post(RESET, {"email": owner.email})
+
+    (message,) = mailoutbox
+    assert "Επιλέξτε νέο κωδικό πρόσβασης" in message.subject

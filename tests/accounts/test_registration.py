@@ -312,3 +312,23 @@ def test_a_login_closed_after_activation_cannot_be_reopened_by_a_new_link(client
     assert mailoutbox == []
     assert "not activated" not in login.text
     assert not User.objects.get(username="nikos").is_active
+
+
+def test_an_address_with_an_account_costs_the_same_password_hashing_as_a_new_one(
+    client, owner, monkeypatch
+):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    hashed = []
+    encode = MD5PasswordHasher.encode
+
+    def counting_encode(self, password, salt):
+        hashed.append(password)
+        return encode(self, password, salt)
+
+    monkeypatch.setattr(MD5PasswordHasher, "encode", counting_encode)
+
+    register(client, email="new.person@example.com", username="new.person")
+    register(client, email=owner.email, username="someone.else")
+
+    assert hashed == [PASSWORD, PASSWORD]

@@ -22,13 +22,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`."
-        if os.environ.get("CI"):
+def require_chromium(path: str, *, ci: bool) -> None:
+    """Skip with the reason when Chromium is missing; in CI, fail instead."""
+    if not os.path.exists(path):
+        message = f"Chromium not found at {path}: install it with `apt-get install chromium`."
+        if ci:
             pytest.fail(message + " Browser tests are required in CI.")
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium(CHROMIUM, ci=bool(os.environ.get("CI")))
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

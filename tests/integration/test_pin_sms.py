@@ -57,4 +57,6 @@ def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(
     [message] = standin.accepted
     assert message["To"] == user.mobile
     assert format_pin(pin_of(user)) in message["Body"]
+    record = SmsMessage.objects.get(user=user)
+    assert message["StatusCallback"].endswith(f"/support-pin/sms/status/{record.pk}/")
     assert wait_for(lambda: SmsMessage.objects.get(user=user).status == SmsMessage.Status.SENT)

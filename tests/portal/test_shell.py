@@ -61,3 +61,17 @@ def test_pages_of_a_logged_in_customer_are_never_cached(owner_client):
 def test_public_pages_stay_cacheable_for_visitors(client):
     response = client.get(reverse("portal:home"))
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_a_forbidden_page_is_a_403_in_the_site_layout(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    from portal.views import error_403
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = error_403(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "Access denied" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()

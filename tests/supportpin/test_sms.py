@@ -215,22 +215,49 @@ def _sent_record(owner) -> SmsMessage:
 
 def test_status_reports_only_move_forward(owner):
     record = _sent_record(owner)
-    assert sms_status_report(provider_sid="SM123", provider_status="delivered")
-    assert not sms_status_report(provider_sid="SM123", provider_status="sent")
-    assert not sms_status_report(provider_sid="SM123", provider_status="delivered")
+    report = {"sms_id": record.pk, "provider_sid": "SM123"}
+    assert sms_status_report(**report, provider_status="delivered")
+    assert not sms_status_report(**report, provider_status="sent")
+    assert not sms_status_report(**report, provider_status="delivered")
     record.refresh_from_db()
     assert record.status == SmsMessage.Status.DELIVERED
 
 
 def test_failed_report_keeps_the_error_code(owner):
     record = _sent_record(owner)
-    sms_status_report(provider_sid="SM123", provider_status="undelivered", error_code="30005")
+    sms_status_report(
+        sms_id=record.pk, provider_sid="SM123", provider_status="undelivered", error_code="30005"
+    )
     record.refresh_from_db()
     assert record.status == SmsMessage.Status.UNDELIVERED
     assert record.error_code == "30005"
 
 
 def test_unknown_message_or_status_is_ignored(owner):
-    _sent_record(owner)
-    assert not sms_status_report(provider_sid="SM999", provider_status="delivered")
-    assert not sms_status_report(provider_sid="SM123", provider_status="bogus")
+    record = _sent_record(owner)
+    assert not sms_status_report(
+        sms_id=record.pk + 1, provider_sid="SM123", provider_status="delivered"
+    )
+    assert not sms_status_report(sms_id=record.pk, provider_sid="SM123", provider_status="bogus")
+    assert not sms_status_report(sms_id=record.pk, provider_sid="", provider_status="delivered")
+
+
+def test_a_report_for_another_message_id_than_the_one_saved_is_ignored(owner):
+    record = _sent_record(owner)
+    assert not sms_status_report(
+        sms_id=record.pk, provider_sid="SM999", provider_status="delivered"
+    )
+    record.refresh_from_db()
+    assert (record.status, record.provider_sid) == (SmsMessage.Status.SENT, "SM123")
+
+
+def test_a_report_before_the_message_id_is_saved_saves_it(owner):
+    record = SmsMessage.objects.create(
+        to=owner.mobile,
+        purpose=SmsMessage.Purpose.SUPPORT_PIN,
+        user=owner,
+        status=SmsMessage.Status.SENDING,
+    )
+    assert sms_status_report(sms_id=record.pk, provider_sid="SM123", provider_status="sent")
+    record.refresh_from_db()
+    assert (record.status, record.provider_sid) == (SmsMessage.Status.SENT, "SM123")

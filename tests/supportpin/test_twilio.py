@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
@@ -87,8 +88,9 @@ def test_pin_sms_arrives_at_twilio(owner_client, owner, twilio_standin):
     [message] = twilio_standin.accepted
     assert message["To"] == owner.mobile
     assert format_pin(pin_of(owner)) in message["Body"]
-    assert message["StatusCallback"] == f"{settings.SITE_URL}/support-pin/sms/status/"
-    assert SmsMessage.objects.get().status == SmsMessage.Status.SENT
+    record = SmsMessage.objects.get()
+    assert message["StatusCallback"] == f"{settings.SITE_URL}/support-pin/sms/status/{record.pk}/"
+    assert record.status == SmsMessage.Status.SENT
 
 
 def test_invalid_number_21211_is_not_retried_and_the_error_is_kept(
@@ -152,54 +154,146 @@ def test_persistent_server_errors_give_up_after_the_last_retry(
 # --- Webhooks ------------------------------------------------------------------------
 
 
-def signed_post(client, name: str, data: dict, token: str = TWILIO_TOKEN):
-    path = reverse(name)
-    signature = RequestValidator(token).compute_signature(f"{settings.SITE_URL}{path}", data)
+def signed_post(client, path: str, data: dict, token: str = TWILIO_TOKEN, signed_url: str = ""):
+    """POST as Twilio does: signed over the full public URL, query string included."""
+    url = signed_url or f"{settings.SITE_URL}{path}"
+    signature = RequestValidator(token).compute_signature(url, data)
     return client.post(path, data, HTTP_X_TWILIO_SIGNATURE=signature)
 
 
+def status_url(record: SmsMessage) -> str:
+    return reverse("supportpin:sms:status", args=[record.pk])
+
+
+def report(client, record: SmsMessage, status: str, sid: str = "SMabc", **extra):
+    data = {"MessageSid": sid, "MessageStatus": status, **extra}
+    return signed_post(client, status_url(record), data)
+
+
+def sent_record(owner, **fields) -> SmsMessage:
+    fields = {"status": "sent", "provider_sid": "SMabc", **fields}
+    return SmsMessage.objects.create(to=owner.mobile, purpose="support_pin", user=owner, **fields)
+
+
 def test_status_callback_updates_the_record(client, owner):
-    record = SmsMessage.objects.create(
-        to=owner.mobile, purpose="support_pin", user=owner, status="sent", provider_sid="SMabc"
-    )
-    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
-    assert signed_post(client, "supportpin:sms:status", data).status_code == 204
+    record = sent_record(owner)
+    assert report(client, record, "delivered").status_code == 204
     record.refresh_from_db()
     assert record.status == SmsMessage.Status.DELIVERED
 
 
 def test_duplicate_and_out_of_order_callbacks_are_harmless(client, owner):
-    record = SmsMessage.objects.create(
-        to=owner.mobile, purpose="support_pin", user=owner, status="sent", provider_sid="SMabc"
-    )
-    for status in ["delivered", "sent", "delivered", "queued"]:
-        data = {"MessageSid": "SMabc", "MessageStatus": status}
-        assert signed_post(client, "supportpin:sms:status", data).status_code == 204
+    record = sent_record(owner)
+    for status in ["delivered", "sent", "delivered", "queued", "sending", "undelivered"]:
+        assert report(client, record, status).status_code == 204
     record.refresh_from_db()
     assert record.status == SmsMessage.Status.DELIVERED
 
 
-@pytest.mark.parametrize("name", ["supportpin:sms:status", "supportpin:sms_inbound"])
-def test_webhooks_refuse_unsigned_requests(client, name):
-    assert client.post(reverse(name), {"MessageSid": "SMabc"}).status_code == 403
+def test_a_callback_before_the_message_sid_is_saved_finds_the_record(client, owner):
+    record = sent_record(owner, status="sending", provider_sid="")
+    assert report(client, record, "sent").status_code == 204
+    assert report(client, record, "delivered").status_code == 204
+    record.refresh_from_db()
+    assert (record.status, record.provider_sid) == (SmsMessage.Status.DELIVERED, "SMabc")
 
 
-@pytest.mark.parametrize("name", ["supportpin:sms:status", "supportpin:sms_inbound"])
-def test_webhooks_refuse_a_wrong_signature(client, name):
+def test_out_of_order_callbacks_before_the_sid_is_saved_end_at_the_furthest(client, owner):
+    record = sent_record(owner, status="sending", provider_sid="")
+    for status in ["delivered", "sent", "queued", "delivered"]:
+        assert report(client, record, status).status_code == 204
+    record.refresh_from_db()
+    assert (record.status, record.provider_sid) == (SmsMessage.Status.DELIVERED, "SMabc")
+
+
+def test_delivery_reported_while_the_task_is_still_sending_is_kept(
+    owner_client, owner, twilio_standin
+):
+    """Twilio may call back before its API answer reaches the task: the report wins, and
+    the task still saves the message SID and the time it was sent."""
+    from portal.sms import services as sms_services
+
+    activate_pin(owner)
+    real_send = sms_services.send_sms
+
+    def send_and_get_called_back(to, body, *, status_callback):
+        sid = real_send(to, body, status_callback=status_callback)
+        path = status_callback.removeprefix(settings.SITE_URL)
+        data = {"MessageSid": sid, "MessageStatus": "delivered"}
+        assert signed_post(Client(), path, data).status_code == 204
+        return sid
+
+    with mock.patch.object(sms_services, "send_sms", side_effect=send_and_get_called_back):
+        send(owner_client)
+    record = SmsMessage.objects.get()
+    assert record.status == SmsMessage.Status.DELIVERED
+    assert record.provider_sid.startswith("SM")
+    assert record.sent_at is not None
+
+
+def test_a_callback_for_another_message_sid_changes_nothing(client, owner):
+    record = sent_record(owner)
+    assert report(client, record, "delivered", sid="SMother").status_code == 204
+    record.refresh_from_db()
+    assert (record.status, record.provider_sid) == (SmsMessage.Status.SENT, "SMabc")
+
+
+def test_a_callback_for_an_unknown_record_changes_nothing(client, owner):
+    record = sent_record(owner)
+    path = reverse("supportpin:sms:status", args=[record.pk + 1])
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
+    assert signed_post(client, path, data).status_code == 204
+    record.refresh_from_db()
+    assert record.status == SmsMessage.Status.SENT
+
+
+def test_the_signature_covers_the_record_id_in_the_url(client, owner):
+    record = sent_record(owner)
+    other = sent_record(owner, provider_sid="SMother")
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
+    signed_for_other = f"{settings.SITE_URL}{status_url(other)}"
+    response = signed_post(client, status_url(record), data, signed_url=signed_for_other)
+    assert response.status_code == 403
+    record.refresh_from_db()
+    assert record.status == SmsMessage.Status.SENT
+
+
+def test_the_signature_covers_the_query_string(client, owner):
+    record = sent_record(owner)
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
+    path = f"{status_url(record)}?attempt=2"
+    assert signed_post(client, path, data).status_code == 204
+    record.refresh_from_db()
+    assert record.status == SmsMessage.Status.DELIVERED
+    unsigned_query = f"{settings.SITE_URL}{status_url(record)}"
+    assert signed_post(client, path, data, signed_url=unsigned_query).status_code == 403
+
+
+INBOUND = reverse("supportpin:sms_inbound")
+WEBHOOKS = [reverse("supportpin:sms:status", args=[1]), INBOUND]
+
+
+@pytest.mark.parametrize("path", WEBHOOKS)
+def test_webhooks_refuse_unsigned_requests(client, path):
+    assert client.post(path, {"MessageSid": "SMabc"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", WEBHOOKS)
+def test_webhooks_refuse_a_wrong_signature(client, path):
     data = {"MessageSid": "SMabc", "MessageStatus": "delivered", "From": "+1", "Body": "PIN"}
-    assert signed_post(client, name, data, token="another-token").status_code == 403
+    assert signed_post(client, path, data, token="another-token").status_code == 403
 
 
 def test_webhooks_refuse_everything_without_an_auth_token(client, settings):
     settings.TWILIO_AUTH_TOKEN = ""
     data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
-    assert signed_post(client, "supportpin:sms:status", data, token="").status_code == 403
+    assert signed_post(client, WEBHOOKS[0], data, token="").status_code == 403
 
 
 def test_texting_pin_from_the_registered_mobile_gets_the_pin_back(client, owner, sms_outbox):
     activate_pin(owner)
     data = {"From": owner.mobile, "Body": " pin ", "MessageSid": "SMin"}
-    response = signed_post(client, "supportpin:sms_inbound", data)
+    response = signed_post(client, INBOUND, data)
     assert response.status_code == 200
     assert response.content == b"<Response/>"
     [sms] = sms_outbox
@@ -213,7 +307,7 @@ def test_texting_anything_else_or_from_an_unknown_number_gets_nothing(client, ow
         {"From": owner.mobile, "Body": "hello"},
         {"From": "+306999999999", "Body": "PIN"},
     ]:
-        response = signed_post(client, "supportpin:sms_inbound", data)
+        response = signed_post(client, INBOUND, data)
         assert response.content == b"<Response/>"
     assert sms_outbox == []
 
@@ -221,5 +315,5 @@ def test_texting_anything_else_or_from_an_unknown_number_gets_nothing(client, ow
 def test_texting_pin_is_under_the_same_limits(client, owner, sms_outbox):
     activate_pin(owner)
     for _ in range(5):
-        signed_post(client, "supportpin:sms_inbound", {"From": owner.mobile, "Body": "PIN"})
+        signed_post(client, INBOUND, {"From": owner.mobile, "Body": "PIN"})
     assert len(sms_outbox) == 3
