@@ -13,6 +13,7 @@ from accounts.models import Customer, User
 from accounts.phone import normalize_mobile
 from accounts.selectors import awaiting_activation
 from accounts.services import MEMBER_PERMISSIONS
+from accounts.throttle import password_check_failed, password_checks_blocked
 
 USERNAME_HELP = _("Letters, digits and @ . + - _ only.")
 
@@ -181,15 +182,21 @@ class EmailChangeForm(forms.Form):
 
     def clean_new_email(self) -> str:
         value = self.cleaned_data["new_email"].strip()
+        # An address that belongs to another login is not refused here: saying so would tell
+        # any logged-in customer who has an account (the service tells that address instead).
         if value.lower() == self.user.email.lower():
             raise ValidationError(_("This is already your email address."))
-        if User.objects.filter(email__iexact=value).exclude(pk=self.user.pk).exists():
-            raise ValidationError(_("This address cannot be used. Please choose another."))
         return value
 
     def clean_current_password(self) -> str:
         value = self.cleaned_data["current_password"]
+        if password_checks_blocked(self.user.pk):
+            raise ValidationError(
+                _("Too many wrong passwords. Please try again in 15 minutes."),
+                code="throttled",
+            )
         if not self.user.check_password(value):
+            password_check_failed(self.user.pk)
             raise ValidationError(_("Your current password is not correct."))
         return value
 

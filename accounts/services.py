@@ -165,20 +165,31 @@ def profile_update(
 def email_change_request(*, user: User, new_email: str, ip_address: str | None = None) -> None:
     """Send a confirmation link to the new address and a notice to the current one.
 
-    Nothing changes until the link is followed.
+    Nothing changes until the link is followed. When the new address already belongs to
+    another login, its holder is told instead of being sent a link, and the requester sees
+    the same page as always, so the form reveals nothing about who has an account.
     """
-    token = email_change_token().make(user, e=new_email)
-    send_templated_email(
-        to=new_email,
-        template_prefix="accounts/email/email_change_confirm",
-        context={
-            "user": user,
-            "new_email": new_email,
-            "link": _absolute(reverse("accounts:email_change_confirm", args=[token])),
-            "hours": settings.ACCOUNT_EMAIL_CHANGE_HOURS,
-        },
-        language=user.language,
-    )
+    holder = User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).first()
+    if holder is not None:
+        send_templated_email(
+            to=holder.email,
+            template_prefix="accounts/email/email_in_use",
+            context={"user": holder},
+            language=holder.language,
+        )
+    else:
+        token = email_change_token().make(user, e=new_email)
+        send_templated_email(
+            to=new_email,
+            template_prefix="accounts/email/email_change_confirm",
+            context={
+                "user": user,
+                "new_email": new_email,
+                "link": _absolute(reverse("accounts:email_change_confirm", args=[token])),
+                "hours": settings.ACCOUNT_EMAIL_CHANGE_HOURS,
+            },
+            language=user.language,
+        )
     send_templated_email(
         to=user.email,
         template_prefix="accounts/email/email_change_notice",
