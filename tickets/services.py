@@ -130,12 +130,25 @@ def _attach(
     return attachments
 
 
+def _record_response_outcome(*, ticket: Ticket, actor: User, at: datetime) -> bool:
+    """Record whether the wait the clock measured ended in time; True when it did."""
+    met = at <= ticket.response_due_at
+    ticket.sla_breached = ticket.sla_breached or not met
+    kind = TicketEvent.Kind.SLA_MET if met else TicketEvent.Kind.SLA_BREACHED
+    _record(ticket=ticket, kind=kind, actor=actor, old=ticket.response_due_at.isoformat())
+    return met
+
+
 def _change_status(*, ticket: Ticket, status: str, actor: User | None, at: datetime) -> bool:
     if ticket.status == status:
         return False
     old = ticket.status
     ticket.status = status
     if status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED, Ticket.Status.WAITING):
+        if actor is not None and actor.is_staff and ticket.response_due_at is not None:
+            # An agent who resolves or parks a ticket without writing has still ended the
+            # wait: judge it then, so that a silent status change cannot hide a breach.
+            _record_response_outcome(ticket=ticket, actor=actor, at=at)
         _stop_clock(ticket)
     if status == Ticket.Status.RESOLVED:
         ticket.resolved_at = at
@@ -244,10 +257,7 @@ def ticket_reply_as_agent(
         _record(ticket=ticket, kind=TicketEvent.Kind.NOTE_ADDED, actor=agent)
     else:
         if ticket.response_due_at is not None:
-            message.sla_met = now <= ticket.response_due_at
-            ticket.sla_breached = ticket.sla_breached or not message.sla_met
-            kind = TicketEvent.Kind.SLA_MET if message.sla_met else TicketEvent.Kind.SLA_BREACHED
-            _record(ticket=ticket, kind=kind, actor=agent, old=ticket.response_due_at.isoformat())
+            message.sla_met = _record_response_outcome(ticket=ticket, actor=agent, at=now)
             _stop_clock(ticket)
         if ticket.first_response_at is None:
             ticket.first_response_at = now

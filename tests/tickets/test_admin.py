@@ -118,9 +118,11 @@ def test_assign_to_me_and_change_status_actions_record_events(agent_client, agen
     for ticket in (first, second):
         ticket.refresh_from_db()
         assert (ticket.assignee, ticket.status) == (agent, Ticket.Status.RESOLVED)
+        # Resolving ends the wait, so the answer's timeliness is recorded too.
         assert set(ticket.events.filter(actor=agent).values_list("kind", flat=True)) == {
             TicketEvent.Kind.ASSIGNEE_CHANGED,
             TicketEvent.Kind.STATUS_CHANGED,
+            TicketEvent.Kind.SLA_MET,
         }
 
 

@@ -110,6 +110,38 @@ def test_a_late_answer_is_recorded_as_breached(open_ticket, agent):
     assert TicketEvent.Kind.SLA_BREACHED in kinds(ticket)
 
 
+def test_an_agent_resolving_late_without_a_reply_is_still_recorded_as_breached(open_ticket, agent):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    with at(2025, 9, 4, 10):
+        services.ticket_status_change(ticket=ticket, acting_user=agent, status="resolved")
+    ticket.refresh_from_db()
+    assert ticket.response_due_at is None
+    assert ticket.sla_breached
+    assert TicketEvent.Kind.SLA_BREACHED in kinds(ticket)
+
+
+def test_an_agent_parking_a_ticket_in_time_without_a_reply_is_recorded_as_met(open_ticket, agent):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    with at(2025, 9, 1, 11):
+        services.ticket_status_change(ticket=ticket, acting_user=agent, status="waiting")
+    ticket.refresh_from_db()
+    assert not ticket.sla_breached
+    assert TicketEvent.Kind.SLA_MET in kinds(ticket)
+
+
+def test_a_customer_closing_their_request_leaves_no_sla_outcome(open_ticket, owner):
+    with at(2025, 9, 1, 10):
+        ticket = open_ticket()
+    with at(2025, 9, 4, 10):
+        services.ticket_close(ticket=ticket, acting_user=owner)
+    ticket.refresh_from_db()
+    assert ticket.response_due_at is None
+    assert not ticket.sla_breached
+    assert not {TicketEvent.Kind.SLA_MET, TicketEvent.Kind.SLA_BREACHED} & set(kinds(ticket))
+
+
 def test_a_customer_message_reopens_a_waiting_ticket_and_restarts_the_clock(
     open_ticket, agent, owner
 ):
