@@ -3,16 +3,12 @@ from django.contrib import admin
 from portal.models import SmsMessage
 
 
-@admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
-    """The SMS outbox and delivery log; records are written only by the gateway."""
+class ReadOnlyAuditAdmin(admin.ModelAdmin):
+    """An audit trail in the admin: listed and opened, never added, changed or deleted
+    (rows are written only by the services, with the acting user)."""
 
-    list_display = ("created_at", "to", "purpose", "status", "error_code", "user", "sent_at")
-    list_filter = ("status", "purpose", "created_at")
-    search_fields = ("to", "provider_sid", "user__username", "user__email")
-    date_hierarchy = "created_at"
-    list_select_related = ("user",)
-    readonly_fields = [field.name for field in SmsMessage._meta.fields]
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -22,3 +18,14 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ReadOnlyAuditAdmin):
+    """The SMS outbox and delivery log; records are written only by the gateway."""
+
+    list_display = ("created_at", "to", "purpose", "status", "error_code", "user", "sent_at")
+    list_filter = ("status", "purpose", "created_at")
+    search_fields = ("to", "provider_sid", "user__username", "user__email")
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)

@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from kombu.exceptions import OperationalError
 
+from portal.tasks import send_email
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,12 +36,24 @@ def render_email(template_prefix: str, context: dict, language: str | None) -> t
 def send_templated_email(
     *, to: str, template_prefix: str, context: dict, language: str | None = None
 ) -> None:
-    """Queue one email to `to`. Call it inside the transaction of the change it reports."""
-    from portal.tasks import send_email
+    """Queue one email to `to`. Call it inside the transaction of the change it reports.
 
+    Mail about a login goes through `email_user`; this is for the few messages that are
+    not (a confirmation link to an address not yet registered, staff alerts)."""
     subject, text, html = render_email(template_prefix, context, language)
     message = {"to": to, "subject": subject, "text": text, "html": html}
     transaction.on_commit(lambda: _enqueue(send_email, message))
+
+
+def email_user(user, template_prefix: str, **context) -> None:
+    """Queue one email to the login's registered address, in the login's language: the
+    only address the portal writes to about an account (seed 002)."""
+    send_templated_email(
+        to=user.email,
+        template_prefix=template_prefix,
+        context={"user": user, **context},
+        language=user.language,
+    )
 
 
 def _enqueue(task, message: dict) -> None:

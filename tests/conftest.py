@@ -2,24 +2,11 @@
 requests commit, so that work queued with `transaction.on_commit` (emails, SMS) happens as
 it does in production."""
 
-import re
-
 import pytest
-from django.test import Client, TestCase
 
 from accounts.models import Customer, User
 from portal.celery import app as celery_app
-
-PASSWORD = "correct-Horse-battery-42"
-
-
-class CommittingClient(Client):
-    """A test client whose every request ends like a committed transaction: the
-    on_commit callbacks it registered run before the response is returned."""
-
-    def request(self, **request):
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            return super().request(**request)
+from tests.factories import CommittingClient, logged_in, make_customer, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -50,28 +37,6 @@ def _clean_cache():
 @pytest.fixture
 def client() -> CommittingClient:
     return CommittingClient()
-
-
-def make_customer(
-    name: str = "Acme Hosting", plan: str = Customer.Plan.BASIC, **kwargs
-) -> Customer:
-    return Customer.objects.create(name=name, plan=plan, **kwargs)
-
-
-def make_user(
-    username: str,
-    *,
-    customer: Customer | None = None,
-    role: str = "",
-    password: str = PASSWORD,
-    **kwargs,
-) -> User:
-    kwargs.setdefault("email", f"{username}@example.com")
-    kwargs.setdefault("full_name", username.replace(".", " ").title())
-    user = User(username=username, customer=customer, role=role, **kwargs)
-    user.set_password(password)
-    user.save()
-    return user
 
 
 @pytest.fixture
@@ -109,43 +74,26 @@ def supervisor(db) -> User:
     return make_user("sam.supervisor", is_staff=True, is_superuser=True)
 
 
-def _logged_in(user: User) -> CommittingClient:
-    c = CommittingClient()
-    c.force_login(user)
-    return c
-
-
 @pytest.fixture
 def owner_client(owner) -> CommittingClient:
-    return _logged_in(owner)
+    return logged_in(owner)
 
 
 @pytest.fixture
 def member_client(member) -> CommittingClient:
-    return _logged_in(member)
+    return logged_in(member)
 
 
 @pytest.fixture
 def other_client(other_owner) -> CommittingClient:
-    return _logged_in(other_owner)
+    return logged_in(other_owner)
 
 
 @pytest.fixture
 def agent_client(agent) -> CommittingClient:
-    return _logged_in(agent)
+    return logged_in(agent)
 
 
 @pytest.fixture
 def supervisor_client(supervisor) -> CommittingClient:
-    return _logged_in(supervisor)
-
-
-LINK = re.compile(r"https?://[^/\s]+(/[^\s\"<>]*)")
-
-
-def link_in(message, path_prefix: str = "/") -> str:
-    """The path of the first portal link in an email starting with `path_prefix`, so that
-    a test follows the link that was mailed."""
-    paths = [path for path in LINK.findall(message.body) if path.startswith(path_prefix)]
-    assert paths, f"no link to {path_prefix} in: {message.body}"
-    return paths[0]
+    return logged_in(supervisor)

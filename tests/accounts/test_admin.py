@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Customer, User
-from tests.conftest import PASSWORD, make_customer, make_user
+from tests.factories import PASSWORD, make_customer, make_user
 
 pytestmark = pytest.mark.django_db
 

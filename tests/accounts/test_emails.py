@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from portal.mail import render_email
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

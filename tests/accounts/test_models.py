@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Customer, User
 from accounts.phone import format_mobile, normalize_mobile
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccountEvent, User
-from tests.conftest import PASSWORD, link_in
+from tests.factories import PASSWORD, link_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountEvent, User
-from tests.conftest import PASSWORD, link_in, make_user
+from tests.factories import PASSWORD, link_in, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountEvent, Customer, User
-from tests.conftest import PASSWORD, link_in
+from tests.factories import PASSWORD, link_in
 
 pytestmark = pytest.mark.django_db
 

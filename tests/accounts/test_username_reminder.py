@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import link_in
+from tests.factories import link_in
 
 pytestmark = pytest.mark.django_db
 

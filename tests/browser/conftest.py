@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from tests.browser.chromium import require_chromium
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,15 +22,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-def require_chromium(path: str, *, ci: bool) -> None:
-    """Skip with the reason when Chromium is missing; in CI, fail instead."""
-    if not os.path.exists(path):
-        message = f"Chromium not found at {path}: install it with `apt-get install chromium`."
-        if ci:
-            pytest.fail(message + " Browser tests are required in CI.")
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.conftest import link_in
+from tests.factories import link_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

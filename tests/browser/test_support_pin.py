@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from supportpin.models import AssistedAction
-from tests.conftest import PASSWORD, make_customer, make_user
+from tests.factories import PASSWORD, make_customer, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, make_customer, make_user
-from tests.tickets.conftest import png_bytes
+from tests.factories import PASSWORD, make_customer, make_user, png_bytes
 from tickets import services
 from tickets.defaults import install_defaults
 from tickets.models import Category, SlaPolicy, Ticket

@@ -10,8 +10,7 @@ from accounts.models import User
 from portal.models import SmsMessage
 from supportpin.pin import format_pin
 from supportpin.services import support_pin_activate
-from tests.conftest import CommittingClient, make_customer, make_user
-from tests.supportpin.conftest import pin_of
+from tests.factories import CommittingClient, make_customer, make_user, pin_of
 from tests.twilio_standin import TwilioStandin
 
 pytestmark = pytest.mark.integration

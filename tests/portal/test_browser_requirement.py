@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import require_chromium
+from tests.browser.chromium import require_chromium
 
 MISSING = "/nonexistent/chromium"
 

@@ -2,14 +2,9 @@ import pytest
 from django.core import mail
 
 from portal.sms.backends import locmem
-from supportpin.crypto import decrypt_secret
 from supportpin.models import SupportPin
-from supportpin.pin import support_pin_for
-from supportpin.services import support_pin_activate
+from tests.factories import TWILIO_SID, TWILIO_TOKEN, activate_pin
 from tests.twilio_standin import TwilioStandin
-
-TWILIO_SID = "AC" + "0" * 32
-TWILIO_TOKEN = "test-auth-token"
 
 
 @pytest.fixture(autouse=True)
@@ -39,18 +34,6 @@ def twilio_standin(settings):
     settings.TWILIO_API_BASE_URL = standin.base_url
     yield standin
     standin.stop()
-
-
-def activate_pin(user) -> SupportPin:
-    return support_pin_activate(user=user, acting_user=user)
-
-
-def pin_of(user, at=None) -> str:
-    """The PIN `user` reads from the bar at `at` (now by default)."""
-    from django.utils import timezone
-
-    support_pin = SupportPin.objects.get(user=user)
-    return support_pin_for(decrypt_secret(support_pin.encrypted_secret), at or timezone.now())
 
 
 @pytest.fixture

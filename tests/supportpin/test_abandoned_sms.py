@@ -14,7 +14,7 @@ from portal.sms.services import sms_close_abandoned, sms_deliver, sms_status_rep
 from supportpin.services import support_pin_sms_request
 from supportpin.sms import render_pin_sms
 from supportpin.tasks import close_abandoned_sms, send_support_pin_sms
-from tests.supportpin.conftest import activate_pin
+from tests.factories import activate_pin
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2025, 6, 2, 9, 10, tzinfo=UTC)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from supportpin.models import PinEvent, SupportPin
 from supportpin.pin import format_pin
-from tests.supportpin.conftest import activate_pin, pin_of
+from tests.factories import activate_pin, pin_of
 
 pytestmark = pytest.mark.django_db
 # 12:10 in Athens (UTC+3 in summer).
@@ -34,7 +34,7 @@ def test_one_click_activates_when_the_login_has_a_mobile(owner_client, owner):
 
 
 def test_without_a_mobile_the_page_asks_for_it_first(customer):
-    from tests.conftest import CommittingClient, make_user
+    from tests.factories import CommittingClient, make_user
 
     user = make_user("nomobile", customer=customer, role=User.Role.OWNER)
     c = CommittingClient()
@@ -49,7 +49,7 @@ def test_without_a_mobile_the_page_asks_for_it_first(customer):
 
 
 def test_an_invalid_mobile_is_refused_and_nothing_activated(customer):
-    from tests.conftest import CommittingClient, make_user
+    from tests.factories import CommittingClient, make_user
 
     user = make_user("nomobile", customer=customer, role=User.Role.OWNER)
     c = CommittingClient()

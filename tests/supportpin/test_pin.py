@@ -121,7 +121,7 @@ def test_without_a_key_and_debug_off_the_secret_is_refused(settings):
 
 
 def test_stored_secret_is_encrypted(owner_pin):
-    from tests.supportpin.conftest import pin_of
+    from tests.factories import pin_of
 
     stored = SupportPin.objects.values_list("encrypted_secret", flat=True).get(pk=owner_pin.pk)
     secret = decrypt_secret(stored)

@@ -13,7 +13,7 @@ from portal.sms.services import sms_deliver, sms_status_report
 from supportpin.pin import format_pin
 from supportpin.services import support_pin_sms_request
 from supportpin.sms import render_pin_sms
-from tests.supportpin.conftest import activate_pin, pin_of
+from tests.factories import activate_pin, pin_of
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2025, 6, 2, 9, 10, tzinfo=UTC)
@@ -171,7 +171,7 @@ def test_ten_sms_per_login_a_day_then_refused(owner_client, owner_pin, sms_outbo
 
 
 def test_ten_sms_per_client_address_an_hour_then_refused(customer, sms_outbox, client):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     for number in range(11):
         user = make_user(

@@ -13,7 +13,7 @@ from portal.models import SmsMessage
 from portal.sms import SmsPermanentError, SmsTransientError
 from portal.sms.backends.twilio import TwilioBackend
 from supportpin.pin import format_pin
-from tests.supportpin.conftest import TWILIO_TOKEN, activate_pin, pin_of
+from tests.factories import TWILIO_TOKEN, activate_pin, pin_of
 
 pytestmark = pytest.mark.django_db
 

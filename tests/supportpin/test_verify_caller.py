@@ -13,8 +13,7 @@ from supportpin.services import (
     support_pin_regenerate,
     support_pin_verify,
 )
-from tests.conftest import make_user
-from tests.supportpin.conftest import activate_pin, pin_of
+from tests.factories import activate_pin, make_user, pin_of
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("admin:supportpin_callerverification_changelist")
@@ -119,7 +118,7 @@ def test_success_marks_the_login_verified_for_15_minutes_for_every_agent(
     agent_client, agent, owner
 ):
     other_agent = make_user("bob.agent", is_staff=True)
-    from tests.conftest import CommittingClient
+    from tests.factories import CommittingClient
 
     other_client = CommittingClient()
     other_client.force_login(other_agent)

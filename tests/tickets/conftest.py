@@ -1,12 +1,7 @@
 """Fixtures of the tickets tests: private files in a temporary folder, real small files
 of each type, and tickets opened through the service."""
 
-import io
-import zipfile
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from tickets import services
 from tickets.defaults import install_defaults
@@ -25,30 +20,6 @@ def _default_categories_and_policies(request):
     if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
         request.getfixturevalue("db")
         install_defaults(Category, SlaPolicy)
-
-
-def png_bytes(size=(40, 30), color=(200, 30, 30)) -> bytes:
-    output = io.BytesIO()
-    Image.new("RGB", size, color).save(output, format="PNG")
-    return output.getvalue()
-
-
-def pdf_bytes() -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
-
-
-def zip_bytes() -> bytes:
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as archive:
-        archive.writestr("server.log", "error 500 at 10:02\n")
-    return output.getvalue()
-
-
-def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 @pytest.fixture

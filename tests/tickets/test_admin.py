@@ -4,8 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.conftest import make_customer, make_user
-from tests.tickets.conftest import png_bytes, upload
+from tests.factories import make_customer, make_user, png_bytes, upload
 from tickets import services
 from tickets.models import Category, SlaPolicy, Ticket, TicketEvent
 from tickets.sla import ATHENS

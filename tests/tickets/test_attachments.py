@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from tests.tickets.conftest import pdf_bytes, png_bytes, upload, zip_bytes
+from tests.factories import pdf_bytes, png_bytes, upload, zip_bytes
 from tickets.models import Attachment, Ticket
 
 pytestmark = pytest.mark.django_db

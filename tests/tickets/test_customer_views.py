@@ -2,8 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import make_user
-from tests.tickets.conftest import png_bytes, upload
+from tests.factories import make_user, png_bytes, upload
 from tickets import services
 from tickets.models import Attachment, PendingUpload, Ticket
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from tests.tickets.conftest import png_bytes, upload
+from tests.factories import png_bytes, upload
 from tickets import services, tasks
 from tickets.attachments import check_upload
 from tickets.models import (

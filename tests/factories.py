@@ -1,0 +1,106 @@
+"""Builders the tests share: people of a customer, a client whose requests commit, the
+links a mailed message carries, Support PINs, and small real files of each type.
+
+Fixtures live in the conftest files and call these; tests import from here, never from a
+conftest."""
+
+import io
+import re
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, TestCase
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import Customer, User
+from supportpin.crypto import decrypt_secret
+from supportpin.models import SupportPin
+from supportpin.pin import support_pin_for
+from supportpin.services import support_pin_activate
+
+PASSWORD = "correct-Horse-battery-42"
+TWILIO_SID = "AC" + "0" * 32
+TWILIO_TOKEN = "test-auth-token"
+
+
+class CommittingClient(Client):
+    """A test client whose every request ends like a committed transaction: the
+    on_commit callbacks it registered run before the response is returned."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+def logged_in(user: User) -> CommittingClient:
+    c = CommittingClient()
+    c.force_login(user)
+    return c
+
+
+def make_customer(
+    name: str = "Acme Hosting", plan: str = Customer.Plan.BASIC, **kwargs
+) -> Customer:
+    return Customer.objects.create(name=name, plan=plan, **kwargs)
+
+
+def make_user(
+    username: str,
+    *,
+    customer: Customer | None = None,
+    role: str = "",
+    password: str = PASSWORD,
+    **kwargs,
+) -> User:
+    kwargs.setdefault("email", f"{username}@example.com")
+    kwargs.setdefault("full_name", username.replace(".", " ").title())
+    user = User(username=username, customer=customer, role=role, **kwargs)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+LINK = re.compile(r"https?://[^/\s]+(/[^\s\"<>]*)")
+
+
+def link_in(message, path_prefix: str = "/") -> str:
+    """The path of the first portal link in an email starting with `path_prefix`, so that
+    a test follows the link that was mailed."""
+    paths = [path for path in LINK.findall(message.body) if path.startswith(path_prefix)]
+    assert paths, f"no link to {path_prefix} in: {message.body}"
+    return paths[0]
+
+
+def activate_pin(user: User) -> SupportPin:
+    return support_pin_activate(user=user, acting_user=user)
+
+
+def pin_of(user: User, at=None) -> str:
+    """The PIN `user` reads from the bar at `at` (now by default)."""
+    support_pin = SupportPin.objects.get(user=user)
+    return support_pin_for(decrypt_secret(support_pin.encrypted_secret), at or timezone.now())
+
+
+def png_bytes(size=(40, 30), color=(200, 30, 30)) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", size, color).save(output, format="PNG")
+    return output.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def zip_bytes() -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("server.log", "error 500 at 10:02\n")
+    return output.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
