@@ -11,7 +11,7 @@ from tests.factories import CommittingClient, logged_in, make_customer, make_use
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Argon2 is the production hasher (tests/accounts/test_settings.py checks it); MD5
+    # Argon2 is the production hasher (tests/portal/test_settings.py checks it); MD5
     # keeps the suite fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

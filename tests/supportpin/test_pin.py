@@ -1,11 +1,11 @@
 """The PIN arithmetic and the secret's encryption at rest."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 
 from supportpin.crypto import decrypt_secret, encrypt_secret
 from supportpin.models import SupportPin
@@ -18,7 +18,7 @@ from supportpin.pin import (
 )
 
 SECRET = b"12345678901234567890"
-ATHENS = timezone.get_fixed_timezone(180)
+ATHENS = ZoneInfo("Europe/Athens")
 
 
 def at(hour: int, minute: int, second: int = 0) -> datetime:
@@ -50,10 +50,13 @@ def test_pin_changes_on_the_hour():
     assert support_pin_for(SECRET, at(9, 59, 59)) != support_pin_for(SECRET, at(10, 0))
 
 
-def test_boundaries_fall_on_00_and_30_in_athens_time():
-    local = datetime(2025, 1, 15, 14, 12, tzinfo=ATHENS)
+@pytest.mark.parametrize("month", [1, 7], ids=["winter, UTC+2", "summer, UTC+3"])
+def test_boundaries_fall_on_00_and_30_in_athens_time(month):
+    local = datetime(2025, month, 15, 14, 12, tzinfo=ATHENS)
     assert pin_changes_at(local).astimezone(ATHENS).strftime("%H:%M") == "14:30"
-    assert pin_changes_at(local + timedelta(minutes=20)).astimezone(ATHENS).minute == 0
+    assert pin_changes_at(local + timedelta(minutes=20)).astimezone(ATHENS).strftime("%H:%M") == (
+        "15:00"
+    )
 
 
 def test_previous_pin_is_accepted_and_the_one_before_it_refused():
