@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Customer, User
+from accounts.models import Customer, User, language_choices
 from accounts.phone import normalize_mobile
 from accounts.selectors import awaiting_activation
 from accounts.services import MEMBER_PERMISSIONS
@@ -160,6 +160,11 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "mobile", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's callable, not the list it gave when this class was made.
+        self.fields["language"].choices = language_choices
 
     def clean_mobile(self) -> str:
         value = self.cleaned_data["mobile"]

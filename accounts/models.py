@@ -1,9 +1,21 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phone import validate_mobile
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages of settings.LANGUAGES, each named in itself as the language switch
+    names them. A callable, so that adding a language needs no migration."""
+    return [
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 class Customer(models.Model):
@@ -65,8 +77,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=[("en", "English"), ("el", "Ελληνικά"), ("it", "Italiano"), ("sk", "Slovenčina")],
-        default="en",
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
     )
     customer = models.ForeignKey(
         Customer,
