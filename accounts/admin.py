@@ -81,16 +81,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Personal details"), {"fields": ("full_name", "email", "mobile", "language")}),
         (
             _("Customer"),
-            {
-                "fields": (
-                    "customer",
-                    "role",
-                    "can_view_invoices",
-                    "can_view_call_records",
-                    "can_view_all_tickets",
-                    "can_use_support_pin",
-                )
-            },
+            {"fields": ("customer", "role", *User.CUSTOMER_PERMISSIONS)},
         ),
         (
             _("Staff permissions"),
