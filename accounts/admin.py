@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountEvent, Customer, User
+from portal.admin import ReadOnlyAuditAdmin
 
 
 class LoginInline(admin.TabularInline):
@@ -80,16 +81,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Personal details"), {"fields": ("full_name", "email", "mobile", "language")}),
         (
             _("Customer"),
-            {
-                "fields": (
-                    "customer",
-                    "role",
-                    "can_view_invoices",
-                    "can_view_call_records",
-                    "can_view_all_tickets",
-                    "can_use_support_pin",
-                )
-            },
+            {"fields": ("customer", "role", *User.CUSTOMER_PERMISSIONS)},
         ),
         (
             _("Staff permissions"),
@@ -109,19 +101,10 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(ReadOnlyAuditAdmin):
     list_display = ("created_at", "user", "kind", "actor", "ip_address")
     list_filter = ("kind",)
     search_fields = ("user__username", "user__email", "actor__username")
     list_select_related = ("user", "actor")
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import services
-from accounts.models import Customer, User
+from accounts.models import Customer, User, language_choices
 from accounts.phone import normalize_mobile
 from accounts.selectors import awaiting_activation
-from accounts.services import MEMBER_PERMISSIONS
-from accounts.throttle import password_check_failed, password_checks_blocked
+from accounts.throttle import password_check_minutes, password_checks_blocked
 
 USERNAME_HELP = _("Letters, digits and @ . + - _ only.")
 
@@ -161,6 +161,11 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "mobile", "language"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's callable, not the list it gave when this class was made.
+        self.fields["language"].choices = language_choices
+
     def clean_mobile(self) -> str:
         value = self.cleaned_data["mobile"]
         return normalize_mobile(value) if value else ""
@@ -189,33 +194,36 @@ class EmailChangeForm(forms.Form):
         return value
 
     def clean_current_password(self) -> str:
+        # The view counts the wrong passwords (code "password_incorrect"); this only checks.
         value = self.cleaned_data["current_password"]
         if password_checks_blocked(self.user.pk):
+            minutes = password_check_minutes()
             raise ValidationError(
-                _("Too many wrong passwords. Please try again in 15 minutes."),
+                ngettext(
+                    "Too many wrong passwords. Please try again in %(minutes)d minute.",
+                    "Too many wrong passwords. Please try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
                 code="throttled",
             )
         if not self.user.check_password(value):
-            password_check_failed(self.user.pk)
-            raise ValidationError(_("Your current password is not correct."))
+            raise ValidationError(
+                _("Your current password is not correct."), code="password_incorrect"
+            )
         return value
 
 
-class PermissionsForm(forms.Form):
-    # Initial values follow the model's defaults, so a new member starts as the owner expects.
-    can_view_invoices = forms.BooleanField(
-        label=_("Can see invoices"), required=False, initial=True
-    )
-    can_view_call_records = forms.BooleanField(
-        label=_("Can see call records"), required=False, initial=True
-    )
-    can_view_all_tickets = forms.BooleanField(
-        label=_("Can see all the customer's requests"), required=False
-    )
-    can_use_support_pin = forms.BooleanField(label=_("Can use the Support PIN"), required=False)
+class PermissionsForm(forms.ModelForm):
+    """The customer permissions of one login, as the model lists them. Unbound and without
+    an instance, the boxes follow the model's defaults, as a new member starts."""
+
+    class Meta:
+        model = User
+        fields = User.CUSTOMER_PERMISSIONS
 
     def permissions(self) -> dict[str, bool]:
-        return {name: self.cleaned_data[name] for name in MEMBER_PERMISSIONS}
+        return {name: self.cleaned_data[name] for name in User.CUSTOMER_PERMISSIONS}
 
 
 class InviteMemberForm(PermissionsForm):

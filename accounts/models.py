@@ -1,9 +1,21 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phone import validate_mobile
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages of settings.LANGUAGES, each named in itself as the language switch
+    names them. A callable, so that adding a language needs no migration."""
+    return [
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 class Customer(models.Model):
@@ -65,8 +77,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=[("en", "English"), ("el", "Ελληνικά"), ("it", "Italiano"), ("sk", "Slovenčina")],
-        default="en",
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
     )
     customer = models.ForeignKey(
         Customer,
@@ -78,12 +90,20 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, blank=True)
     # Per-login permissions an owner gives to the other people of the customer (seed 003).
+    # A new permission is a field here, its name in CUSTOMER_PERMISSIONS and a migration:
+    # the people page, the admin and the agents' verify page all read that list.
     can_view_invoices = models.BooleanField(_("can see invoices"), default=True)
     can_view_call_records = models.BooleanField(_("can see call records"), default=True)
     can_view_all_tickets = models.BooleanField(
         _("can see all the customer's requests"), default=False
     )
     can_use_support_pin = models.BooleanField(_("can use the Support PIN"), default=False)
+    CUSTOMER_PERMISSIONS = (
+        "can_view_invoices",
+        "can_view_call_records",
+        "can_view_all_tickets",
+        "can_use_support_pin",
+    )
 
     objects = PortalUserManager()
 
@@ -112,6 +132,8 @@ class User(AbstractUser):
 
     def has_customer_permission(self, name: str) -> bool:
         """Owners hold every permission of their customer; members what the owner gave."""
+        if name not in self.CUSTOMER_PERMISSIONS:
+            raise ValueError(f"{name!r} is not a customer permission")
         if self.customer_id is None:
             return False
         if self.is_customer_owner:

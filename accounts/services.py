@@ -1,6 +1,8 @@
 """Every write to accounts: one transaction each, an AccountEvent with the acting user,
 emails queued on commit."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils import timezone
 from accounts.models import AccountEvent, Customer, User
 from accounts.selectors import awaiting_activation
 from accounts.tokens import activation_token, email_change_token, invitation_token
-from portal.mail import send_templated_email
+from portal.mail import email_user, send_templated_email
 
 
 def _absolute(path: str) -> str:
@@ -30,20 +32,26 @@ def _record(
     )
 
 
+def _save_changes(user: User, values: Mapping[str, object]) -> dict[str, object]:
+    """Save those of `values` that differ from the login's own; return them by field name."""
+    changed = {name: value for name, value in values.items() if getattr(user, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(changed))
+    return changed
+
+
 def activation_link(user: User) -> str:
     return _absolute(reverse("accounts:activate", args=[activation_token().make(user)]))
 
 
 def _send_activation(user: User) -> None:
-    send_templated_email(
-        to=user.email,
-        template_prefix="accounts/email/activation",
-        context={
-            "user": user,
-            "link": activation_link(user),
-            "days": settings.ACCOUNT_ACTIVATION_DAYS,
-        },
-        language=user.language,
+    email_user(
+        user,
+        "accounts/email/activation",
+        link=activation_link(user),
+        days=settings.ACCOUNT_ACTIVATION_DAYS,
     )
 
 
@@ -69,15 +77,11 @@ def customer_register(
         # Hash the password all the same: skipping it would make this answer faster than
         # a real registration, and the timing would tell that the address has an account.
         make_password(password)
-        send_templated_email(
-            to=existing.email,
-            template_prefix="accounts/email/already_registered",
-            context={
-                "user": existing,
-                "login_url": _absolute(reverse("accounts:login")),
-                "reset_url": _absolute(reverse("accounts:password_reset")),
-            },
-            language=existing.language,
+        email_user(
+            existing,
+            "accounts/email/already_registered",
+            login_url=_absolute(reverse("accounts:login")),
+            reset_url=_absolute(reverse("accounts:password_reset")),
         )
         return None
     customer = Customer.objects.create(
@@ -128,11 +132,8 @@ def username_remind(*, email: str) -> None:
     if user is None:
         return
     with transaction.atomic():
-        send_templated_email(
-            to=user.email,
-            template_prefix="accounts/email/username_reminder",
-            context={"user": user, "login_url": _absolute(reverse("accounts:login"))},
-            language=user.language,
+        email_user(
+            user, "accounts/email/username_reminder", login_url=_absolute(reverse("accounts:login"))
         )
 
 
@@ -141,24 +142,38 @@ def user_login_recorded(*, user: User, ip_address: str | None) -> None:
     _record(user=user, kind=AccountEvent.Kind.LOGGED_IN, actor=user, ip_address=ip_address)
 
 
+def _profile_set(*, user: User, acting_user: User, **values: str) -> User:
+    changed = _save_changes(user, values)
+    if changed:
+        _record(
+            user=user,
+            kind=AccountEvent.Kind.PROFILE_CHANGED,
+            actor=acting_user,
+            fields=list(changed),
+        )
+    return user
+
+
 @transaction.atomic
 def profile_update(
     *, user: User, acting_user: User, full_name: str, mobile: str, language: str
 ) -> User:
-    changed = {
-        field: value
-        for field, value in (("full_name", full_name), ("mobile", mobile), ("language", language))
-        if getattr(user, field) != value
-    }
-    if not changed:
-        return user
-    for field, value in changed.items():
-        setattr(user, field, value)
-    user.save(update_fields=list(changed))
-    _record(
-        user=user, kind=AccountEvent.Kind.PROFILE_CHANGED, actor=acting_user, fields=list(changed)
+    """Save the details of the profile page; a change is recorded only if there is one."""
+    return _profile_set(
+        user=user, acting_user=acting_user, full_name=full_name, mobile=mobile, language=language
     )
-    return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, acting_user: User, language: str) -> User:
+    """Make `language` the one the portal speaks to the login, in its pages, emails and SMS."""
+    return _profile_set(user=user, acting_user=acting_user, language=language)
+
+
+@transaction.atomic
+def user_mobile_set(*, user: User, acting_user: User, mobile: str) -> User:
+    """Register `mobile` (E.164) as the login's mobile phone number."""
+    return _profile_set(user=user, acting_user=acting_user, mobile=mobile)
 
 
 @transaction.atomic
@@ -171,12 +186,7 @@ def email_change_request(*, user: User, new_email: str, ip_address: str | None =
     """
     holder = User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).first()
     if holder is not None:
-        send_templated_email(
-            to=holder.email,
-            template_prefix="accounts/email/email_in_use",
-            context={"user": holder},
-            language=holder.language,
-        )
+        email_user(holder, "accounts/email/email_in_use")
     else:
         token = email_change_token().make(user, e=new_email)
         send_templated_email(
@@ -190,12 +200,7 @@ def email_change_request(*, user: User, new_email: str, ip_address: str | None =
             },
             language=user.language,
         )
-    send_templated_email(
-        to=user.email,
-        template_prefix="accounts/email/email_change_notice",
-        context={"user": user, "new_email": new_email},
-        language=user.language,
-    )
+    email_user(user, "accounts/email/email_change_notice", new_email=new_email)
     _record(
         user=user,
         kind=AccountEvent.Kind.EMAIL_CHANGE_REQUESTED,
@@ -240,11 +245,13 @@ def password_reset_send(*, user: User, uid: str, token: str) -> None:
     and delivered by the task after commit so that an address with an account gets its
     answer as fast as one without."""
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    send_templated_email(
-        to=user.email,
-        template_prefix="accounts/email/password_reset",
-        context={"user": user, "link": _absolute(path)},
-        language=user.language,
+    minutes = max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
+    email_user(
+        user,
+        "accounts/email/password_reset",
+        link=_absolute(path),
+        hours=minutes // 60 if minutes % 60 == 0 else None,
+        minutes=minutes,
     )
 
 
@@ -262,20 +269,11 @@ def password_changed(
         else AccountEvent.Kind.PASSWORD_RESET
     )
     _record(user=user, kind=kind, actor=acting_user, ip_address=ip_address)
-    send_templated_email(
-        to=user.email,
-        template_prefix="accounts/email/password_changed",
-        context={"user": user, "reset_url": _absolute(reverse("accounts:password_reset"))},
-        language=user.language,
+    email_user(
+        user,
+        "accounts/email/password_changed",
+        reset_url=_absolute(reverse("accounts:password_reset")),
     )
-
-
-MEMBER_PERMISSIONS = (
-    "can_view_invoices",
-    "can_view_call_records",
-    "can_view_all_tickets",
-    "can_use_support_pin",
-)
 
 
 @transaction.atomic
@@ -297,24 +295,20 @@ def member_invite(
         customer=customer,
         role=User.Role.MEMBER,
         is_active=False,
-        **{name: bool(permissions.get(name)) for name in MEMBER_PERMISSIONS},
+        **{name: bool(permissions.get(name)) for name in User.CUSTOMER_PERMISSIONS},
     )
     member.set_unusable_password()
     member.save()
     _record(user=member, kind=AccountEvent.Kind.MEMBER_INVITED, actor=acting_user)
-    send_templated_email(
-        to=member.email,
-        template_prefix="accounts/email/invitation",
-        context={
-            "user": member,
-            "inviter": acting_user,
-            "customer": customer,
-            "link": _absolute(
-                reverse("accounts:invitation_accept", args=[invitation_token().make(member)])
-            ),
-            "days": settings.ACCOUNT_INVITATION_DAYS,
-        },
-        language=member.language,
+    email_user(
+        member,
+        "accounts/email/invitation",
+        inviter=acting_user,
+        customer=customer,
+        link=_absolute(
+            reverse("accounts:invitation_accept", args=[invitation_token().make(member)])
+        ),
+        days=settings.ACCOUNT_INVITATION_DAYS,
     )
     return member
 
@@ -343,15 +337,10 @@ def invitation_accept(*, member: User, password: str) -> User:
 def member_update_permissions(
     *, member: User, acting_user: User, permissions: dict[str, bool]
 ) -> User:
-    changed = {
-        name: bool(permissions.get(name))
-        for name in MEMBER_PERMISSIONS
-        if getattr(member, name) != bool(permissions.get(name))
-    }
+    changed = _save_changes(
+        member, {name: bool(permissions.get(name)) for name in User.CUSTOMER_PERMISSIONS}
+    )
     if changed:
-        for name, value in changed.items():
-            setattr(member, name, value)
-        member.save(update_fields=list(changed))
         _record(
             user=member,
             kind=AccountEvent.Kind.PERMISSIONS_CHANGED,

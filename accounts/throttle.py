@@ -1,25 +1,34 @@
 """A small limit on password guesses made from inside a session (e.g. the email change
-form), where django-axes, which guards the login form, does not look."""
+form), where django-axes, which guards the login form, does not look: at most
+ACCOUNT_PASSWORD_CHECK_LIMIT wrong passwords in ACCOUNT_PASSWORD_CHECK_MINUTES."""
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
-WINDOW_SECONDS = 15 * 60
-MAX_FAILURES = 5
+
+def password_check_minutes() -> int:
+    """How long, at most, a login waits once it has given too many wrong passwords."""
+    return settings.ACCOUNT_PASSWORD_CHECK_MINUTES
+
+
+def _window_seconds() -> int:
+    return password_check_minutes() * 60
 
 
 def _key(user_pk: int) -> str:
     # Counting in fixed windows keeps this one cache key per window and needs no clean-up;
-    # at worst 2 * MAX_FAILURES guesses fit across a window boundary.
-    return f"accounts:password-check:{user_pk}:{int(time.time() // WINDOW_SECONDS)}"
+    # at worst twice the limit of guesses fit across a window boundary.
+    window = _window_seconds()
+    return f"accounts:password-check:{user_pk}:{window}:{int(time.time() // window)}"
 
 
 def password_checks_blocked(user_pk: int) -> bool:
-    return (cache.get(_key(user_pk)) or 0) >= MAX_FAILURES
+    return (cache.get(_key(user_pk)) or 0) >= settings.ACCOUNT_PASSWORD_CHECK_LIMIT
 
 
 def password_check_failed(user_pk: int) -> None:
     key = _key(user_pk)
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    cache.add(key, 0, timeout=_window_seconds())
     cache.incr(key)

@@ -25,7 +25,7 @@ from accounts.forms import (
 )
 from accounts.models import User
 from accounts.selectors import customer_people
-from accounts.services import MEMBER_PERMISSIONS
+from accounts.throttle import password_check_failed
 from portal.i18n import remember_language
 from portal.net import client_ip
 
@@ -168,6 +168,11 @@ class EmailChangeView(FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def form_invalid(self, form):
+        if form.has_error("current_password", code="password_incorrect"):
+            password_check_failed(self.request.user.pk)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         services.email_change_request(
             user=self.request.user,
@@ -230,14 +235,7 @@ class PeopleView(View):
     def _render(self, form: InviteMemberForm, status: int = 200) -> HttpResponse:
         people = customer_people(self.request.user.customer)
         rows = [
-            (
-                person,
-                PermissionsForm(
-                    initial={name: getattr(person, name) for name in MEMBER_PERMISSIONS},
-                    prefix=f"p{person.pk}",
-                ),
-            )
-            for person in people
+            (person, PermissionsForm(instance=person, prefix=f"p{person.pk}")) for person in people
         ]
         return render(self.request, self.template_name, {"form": form, "rows": rows}, status=status)
 
@@ -256,6 +254,8 @@ def _member_of_my_customer(request: HttpRequest, pk: int) -> User:
 @require_http_methods(["POST"])
 def member_permissions(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_of_my_customer(request, pk)
+    # Not bound to the member: validating a ModelForm writes into its instance, and the
+    # service records what differs from the member as saved.
     form = PermissionsForm(request.POST, prefix=f"p{member.pk}")
     if form.is_valid():
         services.member_update_permissions(

@@ -169,11 +169,15 @@ LOGOUT_REDIRECT_URL = "portal:home"
 ACCOUNT_ACTIVATION_DAYS = _env_int("ACCOUNT_ACTIVATION_DAYS", 3)
 ACCOUNT_EMAIL_CHANGE_HOURS = _env_int("ACCOUNT_EMAIL_CHANGE_HOURS", 24)
 ACCOUNT_INVITATION_DAYS = _env_int("ACCOUNT_INVITATION_DAYS", 7)
+# Wrong current passwords accepted from a logged-in login (e.g. to change the email address)
+# before it must wait out the window.
+ACCOUNT_PASSWORD_CHECK_LIMIT = _env_int("ACCOUNT_PASSWORD_CHECK_LIMIT", 5)
+ACCOUNT_PASSWORD_CHECK_MINUTES = _env_int("ACCOUNT_PASSWORD_CHECK_MINUTES", 15)
 REGISTRATION_REQUIRES_CONTRACT_NUMBER = _env_bool("REGISTRATION_REQUIRES_CONTRACT_NUMBER", False)
 PASSWORD_RESET_TIMEOUT = _env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 3)
 
-# Brute-force protection: 5 failures for the same login from the same address lock
-# that pair for 15 minutes.
+# Brute-force protection: AXES_FAILURE_LIMIT failures for the same login from the same
+# address lock that pair for AXES_COOLOFF_MINUTES (the lockout page says how long).
 AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=_env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts.services import profile_update
+from accounts.services import user_language_set
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,13 +26,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     user = request.user
     if user.is_authenticated and language != user.language and language in dict(settings.LANGUAGES):
-        profile_update(
-            user=user,
-            acting_user=user,
-            full_name=user.full_name,
-            mobile=user.mobile,
-            language=language,
-        )
+        user_language_set(user=user, acting_user=user, language=language)
     return response
 
 

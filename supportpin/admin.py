@@ -31,13 +31,6 @@ from supportpin.selectors import (
     recent_sms_for,
 )
 
-CALLER_PERMISSIONS = (
-    "can_view_invoices",
-    "can_view_call_records",
-    "can_view_all_tickets",
-    "can_use_support_pin",
-)
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """An audit record: viewable by supervisors, never added, edited or deleted here."""
@@ -219,7 +212,7 @@ class CallerVerificationAdmin(ReadOnlyAdmin):
                             caller._meta.get_field(name).verbose_name,
                             caller.has_customer_permission(name),
                         )
-                        for name in CALLER_PERMISSIONS
+                        for name in caller.CUSTOMER_PERMISSIONS
                     ],
                     "pin_form": pin_form or PinCheckForm(),
                     "action_form": action_form or AssistedActionForm(),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
-from accounts.services import profile_update
+from accounts.services import user_mobile_set
 from portal.mail import send_templated_email
 from portal.models import SmsMessage
 from portal.sms.services import sms_queue
@@ -53,13 +53,7 @@ def support_pin_activate(
     if not may_use_support_pin(user):
         raise PermissionDenied
     if mobile:
-        profile_update(
-            user=user,
-            acting_user=acting_user,
-            full_name=user.full_name,
-            mobile=mobile,
-            language=user.language,
-        )
+        user_mobile_set(user=user, acting_user=acting_user, mobile=mobile)
     if not user.mobile:
         raise SupportPinUnavailable(_("A mobile number is needed to activate the Support PIN."))
     now = timezone.now()

@@ -1,9 +1,12 @@
 """Staff administration of logins and customers (issue 2)."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
-from accounts.models import Customer, User
+from accounts import services
+from accounts.models import AccountEvent, Customer, User
+from portal.admin import ReadOnlyAuditAdmin
 from tests.factories import PASSWORD, make_customer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +137,25 @@ def test_the_admin_refuses_a_username_taken_in_another_case(supervisor_client, o
     assert response.status_code == 200
     assert "username" in response.context["adminform"].form.errors
     assert not User.objects.filter(email="x@example.com").exists()
+
+
+def test_the_account_events_are_an_audit_trail_supervisors_read_but_cannot_change(
+    supervisor_client, owner, agent
+):
+    services.user_login_recorded(user=owner, ip_address="203.0.113.7")
+    event = AccountEvent.objects.get(user=owner)
+    change = reverse("admin:accounts_accountevent_change", args=[event.pk])
+
+    assert isinstance(admin.site._registry[AccountEvent], ReadOnlyAuditAdmin)
+    assert (
+        "203.0.113.7"
+        in supervisor_client.get(reverse("admin:accounts_accountevent_changelist")).text
+    )
+    page = supervisor_client.get(change)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    assert supervisor_client.post(change, {"kind": "registered"}).status_code == 403
+    assert supervisor_client.get(reverse("admin:accounts_accountevent_add")).status_code == 403
+    delete = reverse("admin:accounts_accountevent_delete", args=[event.pk])
+    assert supervisor_client.post(delete, {"post": "yes"}).status_code == 403
+    assert AccountEvent.objects.get().kind == AccountEvent.Kind.LOGGED_IN

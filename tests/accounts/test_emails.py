@@ -2,9 +2,11 @@
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
+from accounts import services
 from portal.mail import render_email
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,62 @@ def test_text_emails_do_not_html_escape_names(customer):
 
     assert "Seán O'Brien & Sons" in text
     assert "O&#x27;Brien &amp; Sons" in html
+
+
+def test_account_emails_go_to_registered_addresses_only_through_email_user(
+    owner, member, owner_client, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Only the confirmation link to a new address, not yet any login's, is written to an
+    address of the caller's choosing; every other account email goes through email_user,
+    which can only write to the login's registered address."""
+    direct = []
+    real = services.send_templated_email
+
+    def spy(*, to: str, **kwargs) -> None:
+        direct.append(to)
+        real(to=to, **kwargs)
+
+    monkeypatch.setattr(services, "send_templated_email", spy)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.customer_register(
+            full_name="Nikos",
+            email="nikos@example.com",
+            username="nikos",
+            password=PASSWORD,
+            company_name="",
+        )
+        services.activation_resend(email="nikos@example.com")
+        services.customer_register(
+            full_name="Olga",
+            email=owner.email,
+            username="olga2",
+            password=PASSWORD,
+            company_name="",
+        )
+        services.username_remind(email=owner.email)
+        services.password_changed(user=owner, acting_user=owner)
+    owner_client.post(reverse("accounts:password_reset"), {"email": owner.email})
+    for new_email in (member.email, "olga@new.example"):
+        owner_client.post(
+            reverse("accounts:email_change"), {"new_email": new_email, "current_password": PASSWORD}
+        )
+    owner_client.post(
+        reverse("accounts:people"),
+        {"full_name": "Maria Member", "email": "maria@example.com", "username": "maria"},
+    )
+
+    assert direct == ["olga@new.example"]
+    assert [message.to[0] for message in mailoutbox] == [
+        "nikos@example.com",  # activation
+        "nikos@example.com",  # activation, again
+        owner.email,  # already registered
+        owner.email,  # username reminder
+        owner.email,  # password changed
+        owner.email,  # password reset
+        member.email,  # their address is in use
+        owner.email,  # notice of the change asked
+        "olga@new.example",  # confirmation link
+        owner.email,  # notice of the change asked
+        "maria@example.com",  # invitation
+    ]

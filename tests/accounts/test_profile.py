@@ -7,7 +7,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.forms import EmailChangeForm
 from accounts.models import AccountEvent, User
+from accounts.services import user_language_set, user_mobile_set
+from accounts.throttle import password_checks_blocked
+from supportpin.services import support_pin_activate
 from tests.factories import PASSWORD, link_in, make_user
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +197,51 @@ def test_wrong_current_passwords_are_limited_to_five_in_fifteen_minutes(
         assert [m.to for m in mailoutbox][0] == ["olga@new.example"]
 
 
+def test_the_wrong_password_limit_and_the_wait_it_names_follow_their_settings(
+    owner_client, owner, mailoutbox, settings
+):
+    settings.ACCOUNT_PASSWORD_CHECK_LIMIT = 2
+    settings.ACCOUNT_PASSWORD_CHECK_MINUTES = 30
+    start = timezone.now().replace(minute=1, second=0)
+
+    with time_machine.travel(start, tick=False):
+        for _ in range(2):
+            request_email_change(owner_client, password="guess-guess-1")
+        blocked = request_email_change(owner_client, password=PASSWORD)
+        assert blocked.context["form"].errors["current_password"] == [
+            "Too many wrong passwords. Please try again in 30 minutes."
+        ]
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        assert request_email_change(owner_client, password=PASSWORD).context["form"].errors
+    with time_machine.travel(start + timedelta(minutes=30), tick=False):
+        request_email_change(owner_client, password=PASSWORD)
+    assert [m.to for m in mailoutbox][0] == ["olga@new.example"]
+
+
+def test_a_wait_of_one_minute_is_named_in_the_singular(owner_client, owner, settings):
+    settings.ACCOUNT_PASSWORD_CHECK_LIMIT = 1
+    settings.ACCOUNT_PASSWORD_CHECK_MINUTES = 1
+    with time_machine.travel(timezone.now().replace(second=0), tick=False):
+        request_email_change(owner_client, password="guess-guess-1")
+        blocked = request_email_change(owner_client, password=PASSWORD)
+    assert blocked.context["form"].errors["current_password"] == [
+        "Too many wrong passwords. Please try again in 1 minute."
+    ]
+
+
+def test_validating_the_email_change_form_counts_no_wrong_password(owner):
+    """Only the page counts a wrong password, once per request: checking a form twice, or
+    in a test, or from the shell, must not lock the login out."""
+    for _ in range(6):
+        form = EmailChangeForm(
+            {"new_email": "olga@new.example", "current_password": "guess-guess-1"}, user=owner
+        )
+        assert not form.is_valid()
+        assert form.has_error("current_password", code="password_incorrect")
+
+    assert not password_checks_blocked(owner.pk)
+
+
 def test_email_change_mails_a_link_to_the_new_address_and_a_notice_to_the_old(
     owner_client, owner, mailoutbox
 ):
@@ -279,3 +328,58 @@ def test_an_address_taken_meanwhile_is_not_applied(owner_client, owner, mailoutb
     assert response.status_code == 400
     assert "no longer available" in response.text
     assert User.objects.get(pk=owner.pk).email == "olga.owner@example.com"
+
+
+# --- One field at a time: the language switch, the Support PIN's mobile ------------------
+
+
+def profile_changes(user: User) -> list[dict]:
+    return list(
+        AccountEvent.objects.filter(user=user, kind=AccountEvent.Kind.PROFILE_CHANGED)
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    )
+
+
+def test_the_language_service_sets_only_the_language_and_records_it(owner, member):
+    stale = User.objects.get(pk=owner.pk)
+    User.objects.filter(pk=owner.pk).update(full_name="Olga Renamed Elsewhere")
+
+    user_language_set(user=stale, acting_user=stale, language="el")
+
+    stored = User.objects.get(pk=owner.pk)
+    assert (stored.language, stored.full_name) == ("el", "Olga Renamed Elsewhere")
+    assert profile_changes(owner) == [{"fields": ["language"]}]
+
+
+def test_the_mobile_service_sets_only_the_mobile_and_records_who_did_it(owner, agent):
+    user_mobile_set(user=owner, acting_user=agent, mobile="+393471234567")
+
+    stored = User.objects.get(pk=owner.pk)
+    assert (stored.mobile, stored.language) == ("+393471234567", "en")
+    event = AccountEvent.objects.get(user=owner, kind=AccountEvent.Kind.PROFILE_CHANGED)
+    assert (event.actor, event.detail) == (agent, {"fields": ["mobile"]})
+
+
+def test_setting_a_value_the_login_already_has_records_nothing(owner):
+    user_language_set(user=owner, acting_user=owner, language=owner.language)
+    user_mobile_set(user=owner, acting_user=owner, mobile=owner.mobile)
+
+    assert profile_changes(owner) == []
+
+
+def test_the_language_switch_saves_the_language_alone(owner_client, owner):
+    owner_client.post(reverse("portal:set_language"), {"language": "sk", "next": "/"})
+
+    assert User.objects.get(pk=owner.pk).language == "sk"
+    assert profile_changes(owner) == [{"fields": ["language"]}]
+
+
+def test_activating_the_support_pin_with_a_mobile_records_the_mobile_alone(member):
+    member.can_use_support_pin = True
+    member.save()
+
+    support_pin_activate(user=member, acting_user=member, mobile="+306955555555")
+
+    assert User.objects.get(pk=member.pk).mobile == "+306955555555"
+    assert profile_changes(member) == [{"fields": ["mobile"]}]

@@ -1,8 +1,12 @@
+import ast
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
+import portal.mail
 from accounts.models import Customer, User
 from supportpin.models import SupportPin
 from tickets.models import Ticket
@@ -46,3 +50,40 @@ def test_seed_demo_runs_twice_without_duplicating_anything_and_logins_work(clien
     )
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
+
+
+def test_seed_demo_queues_no_email_so_not_even_a_worker_sends_one(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """With a broker, emails are sent by a worker with its own settings: the demo's
+    notifications must not reach the queue at all."""
+    queued = []
+    monkeypatch.setattr(portal.mail, "_enqueue", lambda task, message: queued.append(message))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+
+    assert queued == []
+    assert Customer.objects.count() == 3
+
+
+def test_production_code_imports_no_test_utilities():
+    base = Path(settings.BASE_DIR)
+    offenders = []
+    for app in ("accounts", "portal", "tickets", "supportpin"):
+        for path in (base / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                modules = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else [alias.name for alias in node.names]
+                    if isinstance(node, ast.Import)
+                    else []
+                )
+                offenders += [
+                    f"{path.relative_to(base)}: {module}"
+                    for module in modules
+                    if module == "django.test" or module.startswith("django.test.")
+                ]
+
+    assert offenders == []

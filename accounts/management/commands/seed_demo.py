@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
 
 from accounts.models import Customer, User
+from portal.mail import emails_dropped
 from supportpin import demo as supportpin_demo
 from tickets import demo as tickets_demo
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         # The notifications the demo's services send are not news to anyone: drop them, so
         # that the console shows the logins and, later, the mail of real use.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with emails_dropped():
             rows = self._seed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
