@@ -264,6 +264,10 @@ FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 # --- Tickets (the tickets app owns this section) -----------------------------------
 TICKETS_ATTACHMENT_MAX_BYTES = _env_int("TICKETS_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 TICKETS_ATTACHMENTS_PER_MESSAGE = _env_int("TICKETS_ATTACHMENTS_PER_MESSAGE", 10)
+# Files that passed the checks on a form with other errors are kept this long for the form
+# to be sent again, and at most this many bytes per login at once.
+TICKETS_KEPT_UPLOAD_HOURS = _env_int("TICKETS_KEPT_UPLOAD_HOURS", 24)
+TICKETS_KEPT_UPLOAD_MAX_BYTES = _env_int("TICKETS_KEPT_UPLOAD_MAX_MB", 50) * 1024 * 1024
 # A resolved ticket the customer does not answer closes after this many days.
 TICKETS_AUTO_CLOSE_DAYS = _env_int("TICKETS_AUTO_CLOSE_DAYS", 7)
 # Agents are warned this many minutes before a response falls due.

@@ -317,9 +317,8 @@ class TicketAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
-        form.offer_back(
-            services.pending_upload_store(owner=request.user, files=form.accepted_files)
-        )
+        stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
+        form.offer_back(stored.kept, not_kept=stored.not_kept)
         return self._ticket_page_with_reply_errors(request, ticket, form)
 
 

@@ -3,6 +3,7 @@ notifications queued on commit to the login's registered address only (seed 002)
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -437,11 +438,29 @@ def ticket_breach_warn(*, ticket_id: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class KeptFiles:
+    kept: list[PendingUpload]
+    # Files past the login's quota of kept files, which must be chosen again.
+    not_kept: list[CheckedFile]
+
+
 @transaction.atomic
-def pending_upload_store(*, owner: User, files: Sequence[CheckedFile]) -> list[PendingUpload]:
-    """Keep files that passed the checks while the rest of their form is corrected."""
-    kept = []
+def pending_upload_store(*, owner: User, files: Sequence[CheckedFile]) -> KeptFiles:
+    """Keep files that passed the checks while the rest of their form is corrected, up to
+    TICKETS_KEPT_UPLOAD_MAX_BYTES per login at once (counting the files it already has
+    kept), so that nobody can park unlimited files on the server."""
+    # One request of the login at a time here, so two cannot both fit under the quota.
+    User.objects.select_for_update().filter(pk=owner.pk).first()
+    kept_since = _now() - timedelta(hours=settings.TICKETS_KEPT_UPLOAD_HOURS)
+    room = settings.TICKETS_KEPT_UPLOAD_MAX_BYTES - selectors.kept_upload_bytes(
+        owner=owner, since=kept_since
+    )
+    kept, not_kept = [], []
     for checked in files:
+        if checked.size > room:
+            not_kept.append(checked)
+            continue
         pending = PendingUpload(
             owner=owner,
             name=checked.name[:255],
@@ -452,7 +471,8 @@ def pending_upload_store(*, owner: User, files: Sequence[CheckedFile]) -> list[P
         pending.file.save(f"{uuid.uuid4().hex}.{extension}", checked.file, save=False)
         pending.save()
         kept.append(pending)
-    return kept
+        room -= checked.size
+    return KeptFiles(kept=kept, not_kept=not_kept)
 
 
 @transaction.atomic

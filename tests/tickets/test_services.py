@@ -305,7 +305,7 @@ def test_attachments_are_stored_privately_under_a_random_name_with_a_thumbnail(
 
 def test_pending_uploads_older_than_a_day_are_purged(owner, django_capture_on_commit_callbacks):
     checked = check_upload(upload("log.txt", b"line one\n"))
-    [pending] = services.pending_upload_store(owner=owner, files=[checked])
+    [pending] = services.pending_upload_store(owner=owner, files=[checked]).kept
     path = pending.file.path
     assert services.pending_uploads_purge(older_than=pending.created_at) == 0
     assert os.path.exists(path)
