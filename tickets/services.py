@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from portal.mail import send_templated_email
+from portal.mail import email_user
 from tickets import selectors
 from tickets.attachments import ALLOWED_TYPES, CheckedFile, make_thumbnail
 from tickets.models import (
@@ -53,17 +53,13 @@ def _notify_requester(*, ticket: Ticket, template: str, **context: object) -> No
     requester = ticket.requester
     if not requester.is_active:
         return
-    send_templated_email(
-        to=requester.email,
-        template_prefix=f"tickets/email/{template}",
-        context={
-            "ticket": ticket,
-            "user": requester,
-            "link": ticket_url(ticket),
-            "auto_close_days": settings.TICKETS_AUTO_CLOSE_DAYS,
-            **context,
-        },
-        language=requester.language,
+    email_user(
+        requester,
+        f"tickets/email/{template}",
+        ticket=ticket,
+        link=ticket_url(ticket),
+        auto_close_days=settings.TICKETS_AUTO_CLOSE_DAYS,
+        **context,
     )
 
 
@@ -426,12 +422,7 @@ def ticket_breach_warn(*, ticket_id: int) -> bool:
     )
     link = f"{settings.SITE_URL}{reverse('admin:tickets_ticket_change', args=[ticket.pk])}"
     for agent in agents:
-        send_templated_email(
-            to=agent.email,
-            template_prefix="tickets/email/breach_warning",
-            context={"ticket": ticket, "user": agent, "link": link},
-            language=agent.language,
-        )
+        email_user(agent, "tickets/email/breach_warning", ticket=ticket, link=link)
     ticket.breach_warning_for = ticket.response_due_at
     ticket.save(update_fields=["breach_warning_for"])
     _record(ticket=ticket, kind=TicketEvent.Kind.BREACH_WARNED, actor=None, new=len(agents))
