@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before any view, form or admin filter makes a query from what the request carries.
+    "portal.middleware.NulCharacterGuardMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,6 +112,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must take concurrent requests: readers do not wait for the
+    # writer (WAL), a writer waits for the one before it instead of failing with "database
+    # is locked" (timeout), and a transaction takes the write lock when it begins, since
+    # SQLite cannot wait for the lock when a transaction that has read wants to write.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ----------------------------------------------------------
@@ -268,6 +280,10 @@ FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 # --- Tickets (the tickets app owns this section) -----------------------------------
 TICKETS_ATTACHMENT_MAX_BYTES = _env_int("TICKETS_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 TICKETS_ATTACHMENTS_PER_MESSAGE = _env_int("TICKETS_ATTACHMENTS_PER_MESSAGE", 10)
+# Files that passed the checks on a form with other errors are kept this long for the form
+# to be sent again, and at most this many bytes per login at once.
+TICKETS_KEPT_UPLOAD_HOURS = _env_int("TICKETS_KEPT_UPLOAD_HOURS", 24)
+TICKETS_KEPT_UPLOAD_MAX_BYTES = _env_int("TICKETS_KEPT_UPLOAD_MAX_MB", 50) * 1024 * 1024
 # A resolved ticket the customer does not answer closes after this many days.
 TICKETS_AUTO_CLOSE_DAYS = _env_int("TICKETS_AUTO_CLOSE_DAYS", 7)
 # Agents are warned this many minutes before a response falls due.

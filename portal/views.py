@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts.services import user_language_set
+from tickets import selectors as ticket_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,7 +17,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dashboard.html")
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"open_requests": ticket_selectors.customer_open_tickets(user=request.user, limit=5)},
+    )
 
 
 @require_POST

@@ -4,11 +4,12 @@ page with the whole thread and a reply form. Every change goes through tickets.s
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -214,27 +215,86 @@ class TicketAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        ticket = get_object_or_404(
-            Ticket.objects.select_related("customer", "requester", "category", "assignee"),
-            pk=object_id,
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+        # Returns None for an id that is not a number, like the admin's own lookup, so that
+        # /admin/tickets/ticket/abc/change/ gets the admin's "does not exist" answer.
+        ticket = super().get_object(request, object_id, from_field)
+        if ticket is None:
+            return None
+        return Ticket.objects.select_related("customer", "requester", "category", "assignee").get(
+            pk=ticket.pk
         )
+
+    def _ticket_context(
+        self, request: HttpRequest, ticket: Ticket, reply_form: AgentReplyForm
+    ) -> dict:
+        """What the ticket page shows around the admin's own form: the facts, the thread,
+        the history and the reply form."""
+        time_left = selectors.QueueClock(timezone.now()).time_left(ticket)
         context = {
             "ticket": ticket,
             "thread": selectors.ticket_thread(ticket=ticket, include_internal=True),
             "history": selectors.ticket_history(ticket=ticket),
             "policy": selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority),
-            "time_left": selectors.QueueClock(timezone.now()).time_left(ticket),
-            "reply_form": AgentReplyForm(owner=request.user),
-            **(extra_context or {}),
+            "time_left": time_left,
+            "reply_form": reply_form,
         }
-        if context["time_left"] is not None:
-            context["time_left_text"] = format_time_left(context["time_left"])
-            context["overdue"] = context["time_left"] < timedelta(0)
-        return super().change_view(request, object_id, form_url, extra_context=context)
+        if time_left is not None:
+            context["time_left_text"] = format_time_left(time_left)
+            context["overdue"] = time_left < timedelta(0)
+        return context
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The ticket page; the ticket's own form (status, priority, category, assignee) is
+        saved here through save_model, the reply form by reply_view."""
+        ticket = self.get_object(request, unquote(object_id))
+        if ticket is not None:
+            extra_context = {
+                **self._ticket_context(request, ticket, AgentReplyForm(owner=request.user)),
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    def _ticket_page_with_reply_errors(
+        self, request: HttpRequest, ticket: Ticket, reply_form: AgentReplyForm
+    ) -> HttpResponse:
+        """The ticket page as a GET shows it, with the reply as typed and its errors."""
+        fieldsets = self.get_fieldsets(request, ticket)
+        ticket_form = self.get_form(
+            request, ticket, change=True, fields=flatten_fieldsets(fieldsets)
+        )(instance=ticket)
+        admin_form = helpers.AdminForm(
+            ticket_form,
+            list(fieldsets),
+            {},
+            self.get_readonly_fields(request, ticket),
+            model_admin=self,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Change %s") % self.opts.verbose_name,
+            "subtitle": str(ticket),
+            "adminform": admin_form,
+            "object_id": str(ticket.pk),
+            "original": ticket,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(ticket_form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            **self._ticket_context(request, ticket, reply_form),
+        }
+        # The page is served at the reply URL: the ticket's form still posts to its own.
+        change_url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        return self.render_change_form(
+            request, context, add=False, change=True, obj=ticket, form_url=change_url
+        )
 
     def reply_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        ticket = get_object_or_404(Ticket, pk=pk)
+        ticket = self.get_object(request, str(pk))
+        if ticket is None:
+            raise Http404
         if not self.has_change_permission(request, ticket):
             return HttpResponseRedirect(reverse("admin:index"))
         form = AgentReplyForm(request.POST, request.FILES, owner=request.user)
@@ -257,13 +317,9 @@ class TicketAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
-        form.offer_back(
-            services.pending_upload_store(owner=request.user, files=form.accepted_files)
-        )
-        # Show the ticket page again with the reply as typed; as a GET, so that the
-        # ticket's own form is displayed rather than processed.
-        request.method = "GET"
-        return self.change_view(request, str(pk), extra_context={"reply_form": form})
+        stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
+        form.offer_back(stored.kept, not_kept=stored.not_kept)
+        return self._ticket_page_with_reply_errors(request, ticket, form)
 
 
 @admin.register(Category)

@@ -1,7 +1,8 @@
 """The categories of seed 004 and the default SLA policies (README: "SLA defaults").
 
-Written with the model classes passed in, so that the data migration (historical models),
-the demo data and the tests install the same defaults.
+A new database gets them from migration 0002, which keeps its own frozen copy; the demo
+data and the tests install them from here after a flush. A change here needs a data
+migration too (tests/tickets/test_defaults.py compares the two).
 """
 
 from django.utils.translation import gettext_noop

@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -10,7 +13,6 @@ from tickets.attachments import CheckedFile, check_upload
 from tickets.models import PRIORITY_DEFINITIONS, Category, PendingUpload, Priority, Ticket
 
 _KEPT_SALT = "tickets.pending-upload"
-_KEPT_MAX_AGE = 60 * 60 * 24
 
 
 def kept_upload_token(pending: PendingUpload) -> str:
@@ -74,18 +76,44 @@ class AttachmentsFormMixin(forms.Form):
         ids = []
         for token in self.data.getlist("kept_upload"):
             try:
-                owner_id, pk = signing.loads(token, salt=_KEPT_SALT, max_age=_KEPT_MAX_AGE)
+                owner_id, pk = signing.loads(
+                    token,
+                    salt=_KEPT_SALT,
+                    max_age=timedelta(hours=settings.TICKETS_KEPT_UPLOAD_HOURS),
+                )
             except (signing.BadSignature, TypeError, ValueError):
                 continue
             if owner_id == self.owner.pk:
                 ids.append(pk)
         return list(PendingUpload.objects.filter(owner=self.owner, pk__in=ids).order_by("pk"))
 
-    def offer_back(self, kept: list[PendingUpload]) -> None:
+    def offer_back(
+        self, kept: list[PendingUpload], *, not_kept: Sequence[CheckedFile] = ()
+    ) -> None:
         """The form has errors: show the files that passed as kept ones, so they need not
-        be chosen again."""
+        be chosen again, and name those past the login's quota of kept files."""
         self.kept_uploads += kept
         self.accepted_files = []
+        if not_kept:
+            self.add_error(
+                "attachments",
+                ValidationError(
+                    _(
+                        "Not kept, because the files kept for your unsent forms may take at "
+                        "most %(size)d MB at once: %(names)s. Choose them again when you "
+                        "send the form."
+                    )
+                    % {
+                        "size": settings.TICKETS_KEPT_UPLOAD_MAX_BYTES // (1024 * 1024),
+                        "names": ", ".join(checked.name for checked in not_kept),
+                    },
+                    code="kept_quota",
+                ),
+            )
+
+    @property
+    def kept_upload_hours(self) -> int:
+        return settings.TICKETS_KEPT_UPLOAD_HOURS
 
     @property
     def kept_items(self) -> list[tuple[str, PendingUpload]]:

@@ -301,7 +301,7 @@ class Attachment(models.Model):
 class PendingUpload(models.Model):
     """A file that passed the checks on a form that had other errors. Kept so the person
     does not have to choose it again; referenced from the form by a signed token, and
-    purged after a day if the form is never sent."""
+    purged after TICKETS_KEPT_UPLOAD_HOURS if the form is never sent."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     file = models.FileField(storage=_private_storage, upload_to="pending/")

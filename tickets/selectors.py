@@ -3,13 +3,14 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 
 from accounts.models import User
 from tickets import sla
 from tickets.models import (
     Attachment,
     CalendarException,
+    PendingUpload,
     SlaPolicy,
     Ticket,
     TicketEvent,
@@ -155,3 +156,12 @@ def tickets_near_breach(*, now: datetime, within: timedelta) -> list[int]:
         .exclude(breach_warning_for=F("response_due_at"))
         .values_list("pk", flat=True)
     )
+
+
+def kept_upload_bytes(*, owner: User, since: datetime) -> int:
+    """The size of the files kept for the login's forms since `since` (older ones can no
+    longer be sent and wait for the purge)."""
+    total = PendingUpload.objects.filter(owner=owner, created_at__gte=since).aggregate(
+        total=Sum("size")
+    )["total"]
+    return total or 0

@@ -3,6 +3,7 @@ notifications queued on commit to the login's registered address only (seed 002)
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from portal.mail import send_templated_email
+from portal.mail import email_user
 from tickets import selectors
 from tickets.attachments import ALLOWED_TYPES, CheckedFile, make_thumbnail
 from tickets.models import (
@@ -52,17 +53,13 @@ def _notify_requester(*, ticket: Ticket, template: str, **context: object) -> No
     requester = ticket.requester
     if not requester.is_active:
         return
-    send_templated_email(
-        to=requester.email,
-        template_prefix=f"tickets/email/{template}",
-        context={
-            "ticket": ticket,
-            "user": requester,
-            "link": ticket_url(ticket),
-            "auto_close_days": settings.TICKETS_AUTO_CLOSE_DAYS,
-            **context,
-        },
-        language=requester.language,
+    email_user(
+        requester,
+        f"tickets/email/{template}",
+        ticket=ticket,
+        link=ticket_url(ticket),
+        auto_close_days=settings.TICKETS_AUTO_CLOSE_DAYS,
+        **context,
     )
 
 
@@ -425,23 +422,36 @@ def ticket_breach_warn(*, ticket_id: int) -> bool:
     )
     link = f"{settings.SITE_URL}{reverse('admin:tickets_ticket_change', args=[ticket.pk])}"
     for agent in agents:
-        send_templated_email(
-            to=agent.email,
-            template_prefix="tickets/email/breach_warning",
-            context={"ticket": ticket, "user": agent, "link": link},
-            language=agent.language,
-        )
+        email_user(agent, "tickets/email/breach_warning", ticket=ticket, link=link)
     ticket.breach_warning_for = ticket.response_due_at
     ticket.save(update_fields=["breach_warning_for"])
     _record(ticket=ticket, kind=TicketEvent.Kind.BREACH_WARNED, actor=None, new=len(agents))
     return True
 
 
+@dataclass(frozen=True)
+class KeptFiles:
+    kept: list[PendingUpload]
+    # Files past the login's quota of kept files, which must be chosen again.
+    not_kept: list[CheckedFile]
+
+
 @transaction.atomic
-def pending_upload_store(*, owner: User, files: Sequence[CheckedFile]) -> list[PendingUpload]:
-    """Keep files that passed the checks while the rest of their form is corrected."""
-    kept = []
+def pending_upload_store(*, owner: User, files: Sequence[CheckedFile]) -> KeptFiles:
+    """Keep files that passed the checks while the rest of their form is corrected, up to
+    TICKETS_KEPT_UPLOAD_MAX_BYTES per login at once (counting the files it already has
+    kept), so that nobody can park unlimited files on the server."""
+    # One request of the login at a time here, so two cannot both fit under the quota.
+    User.objects.select_for_update().filter(pk=owner.pk).first()
+    kept_since = _now() - timedelta(hours=settings.TICKETS_KEPT_UPLOAD_HOURS)
+    room = settings.TICKETS_KEPT_UPLOAD_MAX_BYTES - selectors.kept_upload_bytes(
+        owner=owner, since=kept_since
+    )
+    kept, not_kept = [], []
     for checked in files:
+        if checked.size > room:
+            not_kept.append(checked)
+            continue
         pending = PendingUpload(
             owner=owner,
             name=checked.name[:255],
@@ -452,7 +462,8 @@ def pending_upload_store(*, owner: User, files: Sequence[CheckedFile]) -> list[P
         pending.file.save(f"{uuid.uuid4().hex}.{extension}", checked.file, save=False)
         pending.save()
         kept.append(pending)
-    return kept
+        room -= checked.size
+    return KeptFiles(kept=kept, not_kept=not_kept)
 
 
 @transaction.atomic

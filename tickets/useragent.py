@@ -5,6 +5,8 @@ Only a suggestion the customer can correct, so a few well-known patterns are eno
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 _BROWSERS = [
     ("Edge", re.compile(r"Edg(?:e|A|iOS)?/(\d+)")),
     ("Opera", re.compile(r"(?:OPR|Opera)/(\d+)")),
@@ -13,33 +15,27 @@ _BROWSERS = [
     ("Chrome", re.compile(r"(?:Chrome|CriOS)/(\d+)")),
     ("Safari", re.compile(r"Version/(\d+)[.\d]* (?:Mobile/\w+ )?Safari/")),
 ]
-_SYSTEMS = [
-    ("iPad", re.compile(r"iPad")),
-    ("iPhone", re.compile(r"iPhone")),
-    ("Android", re.compile(r"Android(?: (\d+))?")),
-    ("Windows", re.compile(r"Windows NT")),
-    ("Mac", re.compile(r"Macintosh|Mac OS X")),
-    ("ChromeOS", re.compile(r"CrOS")),
-    ("Linux", re.compile(r"Linux")),
+# The first pattern that matches names the device; Apple's device names are not translated.
+_DEVICES = [
+    (re.compile(r"iPad"), "iPad"),
+    (re.compile(r"iPhone"), "iPhone"),
+    (re.compile(r"Android(?=.*Mobile)|Mobile(?=.*Android)"), _("Android phone")),
+    (re.compile(r"Android"), _("Android tablet")),
+    (re.compile(r"Windows NT"), _("Windows computer")),
+    (re.compile(r"Macintosh|Mac OS X"), _("Mac computer")),
+    (re.compile(r"CrOS"), _("ChromeOS computer")),
+    (re.compile(r"Linux"), _("Linux computer")),
 ]
 
 
 def describe_user_agent(user_agent: str) -> tuple[str, str]:
-    """(browser, device), e.g. ("Firefox 128", "Windows computer"); empty when unknown."""
+    """(browser, device) in the active language, e.g. ("Firefox 128", "Windows computer");
+    empty when unknown."""
     browser = ""
     for name, pattern in _BROWSERS:
         match = pattern.search(user_agent)
         if match:
             browser = f"{name} {match.group(1)}"
             break
-    device = ""
-    for name, pattern in _SYSTEMS:
-        if pattern.search(user_agent):
-            if name in ("iPad", "iPhone"):
-                device = name
-            elif name == "Android":
-                device = "Android tablet" if "Mobile" not in user_agent else "Android phone"
-            else:
-                device = f"{name} computer"
-            break
+    device = next((str(name) for pattern, name in _DEVICES if pattern.search(user_agent)), "")
     return browser, device

@@ -13,7 +13,8 @@ from tickets.useragent import describe_user_agent
 
 
 def _keep_valid_files(request: HttpRequest, form: AttachmentsFormMixin) -> None:
-    form.offer_back(services.pending_upload_store(owner=request.user, files=form.accepted_files))
+    stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
+    form.offer_back(stored.kept, not_kept=stored.not_kept)
 
 
 def _visible_ticket(request: HttpRequest, reference: str) -> Ticket:

@@ -41,3 +41,15 @@ def open_ticket(owner, category):
         )
 
     return make
+
+
+@pytest.fixture
+def eager_retries():
+    """Let in-process tasks retry and fail on their own as on a worker, instead of raising
+    into the task that enqueued them (as tests/supportpin/conftest.py does)."""
+    from portal.celery import app
+
+    previous = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = previous

@@ -195,6 +195,41 @@ def test_an_empty_agent_reply_comes_back_with_the_error_and_the_kept_file(
     assert ticket.messages.count() == 1
 
 
+def test_after_a_reply_with_errors_the_tickets_own_form_still_saves_on_the_ticket_page(
+    agent_client, agent, open_ticket
+):
+    ticket = open_ticket()
+    response = agent_client.post(
+        reverse("admin:tickets_ticket_reply", args=[ticket.pk]),
+        {"body": "", "status": "resolved"},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    # The page is served at the reply URL: the status form must not post there.
+    assert f'action="{change_url(ticket)}" method="post" id="ticket_form"' in response.text
+    assert 'name="status"' in response.text
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.messages.count()) == (Ticket.Status.NEW, 1)
+    assert not ticket.events.filter(kind="status_changed").exists()
+
+
+def test_a_ticket_id_that_is_not_a_number_gets_the_admins_does_not_exist_answer(agent_client):
+    response = agent_client.get("/admin/tickets/ticket/abc/change/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("admin:index"), 302)]
+    assert "doesn’t exist" in response.text
+    missing = agent_client.get(reverse("admin:tickets_ticket_change", args=[999999]))
+    assert missing.status_code == 302
+    assert missing["Location"] == reverse("admin:index")
+
+
+def test_a_reply_to_a_ticket_that_does_not_exist_is_not_found(agent_client):
+    response = agent_client.post(
+        reverse("admin:tickets_ticket_reply", args=[999999]), {"body": "Hello"}
+    )
+    assert response.status_code == 404
+
+
 def test_editing_the_ticket_in_the_admin_goes_through_the_service(
     agent_client, agent, open_ticket, mailoutbox
 ):

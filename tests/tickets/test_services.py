@@ -305,7 +305,7 @@ def test_attachments_are_stored_privately_under_a_random_name_with_a_thumbnail(
 
 def test_pending_uploads_older_than_a_day_are_purged(owner, django_capture_on_commit_callbacks):
     checked = check_upload(upload("log.txt", b"line one\n"))
-    [pending] = services.pending_upload_store(owner=owner, files=[checked])
+    [pending] = services.pending_upload_store(owner=owner, files=[checked]).kept
     path = pending.file.path
     assert services.pending_uploads_purge(older_than=pending.created_at) == 0
     assert os.path.exists(path)
@@ -370,3 +370,25 @@ def test_tickets_opened_at_the_same_moment_get_different_references(owner, categ
         references = list(pool.map(open_one, range(8)))
     assert len(set(references)) == 8
     assert sorted(int(reference[-5:]) for reference in references) == list(range(1, 9))
+
+
+def test_every_email_about_tickets_goes_to_a_logins_registered_address_through_email_user(
+    open_ticket, owner, agent, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal import mail
+
+    sent_to = []
+
+    def spy(user, template_prefix, **context):
+        sent_to.append((user, template_prefix.rsplit("/", 1)[-1]))
+        return mail.email_user(user, template_prefix, **context)
+
+    monkeypatch.setattr(services, "email_user", spy)
+    with at(2025, 9, 1, 10), django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket(priority=5)
+        services.ticket_reply_as_customer(ticket=ticket, author=owner, body="Still down")
+    with at(2025, 9, 1, 13, 30), django_capture_on_commit_callbacks(execute=True):
+        services.ticket_breach_warn(ticket_id=ticket.pk)
+        services.ticket_reply_as_agent(ticket=ticket, agent=agent, body="Fixed", status="resolved")
+    assert sent_to == [(owner, "created"), (agent, "breach_warning"), (owner, "reply")]
+    assert [m.to for m in mailoutbox] == [[owner.email], [agent.email], [owner.email]]
