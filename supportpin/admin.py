@@ -11,8 +11,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.phone import format_mobile
+from portal.admin import ReadOnlyAuditAdmin
+from portal.exceptions import Refusal
 from portal.net import client_ip
-from portal.sms.services import SmsRefused
 from supportpin import services
 from supportpin.forms import AssistedActionForm, LoginSearchForm, PinCheckForm
 from supportpin.models import (
@@ -24,9 +25,7 @@ from supportpin.models import (
 )
 from supportpin.selectors import (
     caller_for_agent,
-    is_verified,
     login_search,
-    pin_is_locked,
     recent_actions_for,
     recent_sms_for,
 )
@@ -39,21 +38,8 @@ CALLER_PERMISSIONS = (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An audit record: viewable by supervisors, never added, edited or deleted here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(VerificationAttempt)
-class VerificationAttemptAdmin(ReadOnlyAdmin):
+class VerificationAttemptAdmin(ReadOnlyAuditAdmin):
     list_display = ("created_at", "user", "agent", "result", "ip_address")
     list_filter = ("result", "created_at", "agent")
     search_fields = ("user__username", "user__email", "user__customer__contract_number")
@@ -62,7 +48,7 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AssistedAction)
-class AssistedActionAdmin(ReadOnlyAdmin):
+class AssistedActionAdmin(ReadOnlyAuditAdmin):
     list_display = ("created_at", "user", "kind", "agent")
     list_filter = ("kind", "created_at", "agent")
     search_fields = ("user__username", "user__email", "detail", "user__customer__contract_number")
@@ -71,7 +57,7 @@ class AssistedActionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PinEvent)
-class PinEventAdmin(ReadOnlyAdmin):
+class PinEventAdmin(ReadOnlyAuditAdmin):
     list_display = ("created_at", "user", "kind", "actor", "ip_address")
     list_filter = ("kind", "created_at")
     search_fields = ("user__username", "user__email")
@@ -79,7 +65,7 @@ class PinEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupportPin)
-class SupportPinAdmin(ReadOnlyAdmin):
+class SupportPinAdmin(ReadOnlyAuditAdmin):
     list_display = ("user", "is_active", "activated_at", "locked_until", "hard_locked_at")
     list_filter = ("is_active",)
     search_fields = ("user__username", "user__email")
@@ -99,7 +85,7 @@ class SupportPinAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CallerVerification)
-class CallerVerificationAdmin(ReadOnlyAdmin):
+class CallerVerificationAdmin(ReadOnlyAuditAdmin):
     """Find the login, check the PIN the caller reads out, send the PIN to the registered
     mobile, record the actions done. Open to every agent (staff)."""
 
@@ -164,7 +150,7 @@ class CallerVerificationAdmin(ReadOnlyAdmin):
         caller = self._caller_or_404(user_id)
         try:
             services.support_pin_sms_request(user=caller, acting_user=request.user, ip_address=None)
-        except (SmsRefused, services.SupportPinUnavailable) as refusal:
+        except Refusal as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(
@@ -206,12 +192,12 @@ class CallerVerificationAdmin(ReadOnlyAdmin):
         if caller is not None:
             support_pin = getattr(caller, "support_pin", None)
             now = timezone.now()
-            verified = is_verified(support_pin, now)
+            verified = bool(support_pin and support_pin.is_verified(now))
             context.update(
                 {
                     "support_pin": support_pin,
                     "pin_active": bool(support_pin and support_pin.is_active),
-                    "locked": bool(support_pin and pin_is_locked(support_pin, now)),
+                    "locked": bool(support_pin and support_pin.is_locked(now)),
                     "verified": verified,
                     "mobile_display": format_mobile(caller.mobile),
                     "permissions": [

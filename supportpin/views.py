@@ -18,9 +18,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.phone import format_mobile
+from portal.exceptions import Refusal
 from portal.net import client_ip
-from portal.sms.services import SmsRefused
-from portal.sms.webhooks import twilio_request_is_signed
+from sms.webhooks import twilio_request_is_signed
 from supportpin import services
 from supportpin.forms import ActivateWithMobileForm
 from supportpin.models import SupportPin
@@ -28,7 +28,6 @@ from supportpin.selectors import (
     active_support_pin,
     may_use_support_pin,
     pin_display,
-    pin_is_locked,
     support_history_for,
 )
 
@@ -70,7 +69,7 @@ def _mobile_services_page(
         "allowed": may_use_support_pin(user),
         "support_pin": support_pin if active else None,
         "display": pin_display(support_pin, now) if active else None,
-        "locked": active and pin_is_locked(support_pin, now),
+        "locked": active and support_pin.is_locked(now),
         "mobile_display": format_mobile(user.mobile),
         "form": form or (None if user.mobile else ActivateWithMobileForm()),
     }
@@ -120,7 +119,7 @@ def regenerate(request: HttpRequest) -> HttpResponse:
         services.support_pin_regenerate(
             user=request.user, acting_user=request.user, ip_address=client_ip(request)
         )
-    except services.SupportPinUnavailable as refusal:
+    except Refusal as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
@@ -136,7 +135,7 @@ def send_sms(request: HttpRequest) -> HttpResponse:
         services.support_pin_sms_request(
             user=request.user, acting_user=request.user, ip_address=client_ip(request)
         )
-    except (SmsRefused, services.SupportPinUnavailable) as refusal:
+    except Refusal as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
@@ -187,6 +186,8 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     if not twilio_request_is_signed(request):
         return HttpResponseForbidden()
     services.support_pin_sms_inbound(
-        from_number=request.POST.get("From", ""), text=request.POST.get("Body", "")
+        provider_sid=request.POST.get("MessageSid", ""),
+        from_number=request.POST.get("From", ""),
+        text=request.POST.get("Body", ""),
     )
     return HttpResponse("<Response/>", content_type="text/xml")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from portal.models import SmsMessage
+from sms.models import SmsMessage
 from supportpin.pin import format_pin
 from supportpin.services import support_pin_activate
 from tests.factories import CommittingClient, make_customer, make_user, pin_of
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def standin(settings):
     standin = TwilioStandin().start()
-    settings.SMS_BACKEND = "portal.sms.backends.twilio.TwilioBackend"
+    settings.SMS_BACKEND = "sms.backends.twilio.TwilioBackend"
     settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
     settings.TWILIO_AUTH_TOKEN = "integration-token"
     settings.TWILIO_FROM_NUMBER = "+15005550006"
@@ -57,5 +57,5 @@ def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(
     assert message["To"] == user.mobile
     assert format_pin(pin_of(user)) in message["Body"]
     record = SmsMessage.objects.get(user=user)
-    assert message["StatusCallback"].endswith(f"/support-pin/sms/status/{record.pk}/")
+    assert message["StatusCallback"].endswith(f"/sms/status/{record.pk}/")
     assert wait_for(lambda: SmsMessage.objects.get(user=user).status == SmsMessage.Status.SENT)

@@ -37,7 +37,7 @@ def test_customers_cannot_reach_the_agent_pages(owner_client, owner):
         reverse("admin:supportpin_callerverification_send_pin", args=[owner.pk]),
         reverse("admin:supportpin_verificationattempt_changelist"),
         reverse("admin:supportpin_assistedaction_changelist"),
-        reverse("admin:portal_smsmessage_changelist"),
+        reverse("admin:sms_smsmessage_changelist"),
     ]:
         response = owner_client.get(url)
         assert response.status_code == 302
@@ -282,8 +282,21 @@ def test_the_agent_sees_why_an_sms_failed(agent_client, owner, twilio_standin):
     twilio_standin.script(twilio_standin.error(400, 21211, "Invalid 'To' Phone Number"))
     url = reverse("admin:supportpin_callerverification_send_pin", args=[owner.pk])
     page = agent_client.post(url, follow=True)
-    assert "21211" in page.text
-    assert "Invalid &#x27;To&#x27; Phone Number" in page.text
+    assert "21211: The number is not a valid phone number." in page.text
+
+
+def test_the_agent_reads_why_an_sms_failed_in_their_language_not_the_providers_english(
+    agent, agent_client, owner, twilio_standin
+):
+    agent.language = "el"
+    agent.save()
+    activate_pin(owner)
+    twilio_standin.script(twilio_standin.error(400, 21614, "'To' number is not a valid mobile"))
+    url = reverse("admin:supportpin_callerverification_send_pin", args=[owner.pk])
+    page = agent_client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="el")
+    row = page.text.split('data-testid="sms-')[1].split("</tr>")[0]
+    assert "21614: Αυτός ο αριθμός δεν είναι κινητό· δεν μπορεί να λάβει SMS." in row
+    assert "valid mobile" not in row
 
 
 # --- Recording actions -------------------------------------------------------------------
