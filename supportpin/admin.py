@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.phone import format_mobile
 from portal.admin import ReadOnlyAuditAdmin
-from portal.exceptions import Refusal
 from portal.net import client_ip
 from supportpin import services
 from supportpin.forms import AssistedActionForm, LoginSearchForm, PinCheckForm
@@ -29,6 +28,7 @@ from supportpin.selectors import (
     recent_actions_for,
     recent_sms_for,
 )
+from supportpin.views import flash_outcome
 
 CALLER_PERMISSIONS = (
     "can_view_invoices",
@@ -148,16 +148,14 @@ class CallerVerificationAdmin(ReadOnlyAuditAdmin):
 
     def send_pin_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
         caller = self._caller_or_404(user_id)
-        try:
-            services.support_pin_sms_request(user=caller, acting_user=request.user, ip_address=None)
-        except Refusal as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("The PIN is on its way to the registered mobile %(mobile)s.")
-                % {"mobile": format_mobile(caller.mobile)},
-            )
+        flash_outcome(
+            request,
+            lambda: services.support_pin_sms_request(
+                user=caller, acting_user=request.user, ip_address=None
+            ),
+            _("The PIN is on its way to the registered mobile %(mobile)s.")
+            % {"mobile": format_mobile(caller.mobile)},
+        )
         return HttpResponseRedirect(self._caller_url(caller.pk))
 
     def record_view(self, request: HttpRequest, user_id: int) -> HttpResponse:

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -58,6 +59,21 @@ def pin_user_required(view):
     return wrapped
 
 
+def _by_the_customer(request: HttpRequest) -> dict:
+    """The arguments of a service that the logged-in customer calls on their own PIN."""
+    return {"user": request.user, "acting_user": request.user, "ip_address": client_ip(request)}
+
+
+def flash_outcome(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Carry out `action` and say `done`, or why it was refused."""
+    try:
+        action()
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+
+
 def _mobile_services_page(
     request: HttpRequest, form: ActivateWithMobileForm | None = None
 ) -> HttpResponse:
@@ -93,9 +109,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return _mobile_services_page(request, form=form)
         mobile = form.cleaned_data["mobile"]
-    services.support_pin_activate(
-        user=request.user, acting_user=request.user, mobile=mobile, ip_address=client_ip(request)
-    )
+    services.support_pin_activate(**_by_the_customer(request), mobile=mobile)
     messages.success(
         request, _("Your Support PIN is active. It is shown at the bottom of every page.")
     )
@@ -105,9 +119,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @pin_user_required
 def deactivate(request: HttpRequest) -> HttpResponse:
-    services.support_pin_deactivate(
-        user=request.user, acting_user=request.user, ip_address=client_ip(request)
-    )
+    services.support_pin_deactivate(**_by_the_customer(request))
     messages.success(request, _("Your Support PIN is switched off."))
     return redirect("supportpin:mobile_services")
 
@@ -115,34 +127,23 @@ def deactivate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @pin_user_required
 def regenerate(request: HttpRequest) -> HttpResponse:
-    try:
-        services.support_pin_regenerate(
-            user=request.user, acting_user=request.user, ip_address=client_ip(request)
-        )
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request, _("You have a new Support PIN. The previous one no longer works.")
-        )
+    flash_outcome(
+        request,
+        lambda: services.support_pin_regenerate(**_by_the_customer(request)),
+        _("You have a new Support PIN. The previous one no longer works."),
+    )
     return redirect("supportpin:mobile_services")
 
 
 @require_POST
 @pin_user_required
 def send_sms(request: HttpRequest) -> HttpResponse:
-    try:
-        services.support_pin_sms_request(
-            user=request.user, acting_user=request.user, ip_address=client_ip(request)
-        )
-    except Refusal as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request,
-            _("Your Support PIN is on its way to %(mobile)s.")
-            % {"mobile": format_mobile(request.user.mobile)},
-        )
+    mobile = format_mobile(request.user.mobile)
+    flash_outcome(
+        request,
+        lambda: services.support_pin_sms_request(**_by_the_customer(request)),
+        _("Your Support PIN is on its way to %(mobile)s.") % {"mobile": mobile},
+    )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

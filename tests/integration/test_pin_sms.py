@@ -1,8 +1,6 @@
 """A Support PIN SMS requested through the view travels through Redis to a real Celery
 worker, which sends it through the official Twilio SDK to the local stand-in."""
 
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -11,6 +9,7 @@ from sms.models import SmsMessage
 from supportpin.pin import format_pin
 from supportpin.services import support_pin_activate
 from tests.factories import CommittingClient, make_customer, make_user, pin_of
+from tests.integration.waiting import wait_for
 from tests.twilio_standin import TwilioStandin
 
 pytestmark = pytest.mark.integration
@@ -27,15 +26,6 @@ def standin(settings):
     settings.TWILIO_API_BASE_URL = standin.base_url
     yield standin
     standin.stop()
-
-
-def wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(

@@ -160,6 +160,21 @@ def test_per_login_half_hour_limit_frees_up_after_30_minutes(owner_client, owner
     assert len(sms_outbox) == 4
 
 
+def test_the_per_login_window_is_a_setting_and_the_refusal_names_its_length(
+    settings, owner_client, owner_pin, sms_outbox
+):
+    settings.SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES = 45
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(3):
+            send(owner_client)
+    with time_machine.travel(NOON + timedelta(minutes=44), tick=False):
+        response = send(owner_client, follow=True)
+    assert "Too many SMS for this login in the last 45 minutes." in response.text
+    with time_machine.travel(NOON + timedelta(minutes=46), tick=False):
+        send(owner_client)
+    assert len(sms_outbox) == 4
+
+
 def test_ten_sms_per_login_a_day_then_refused(owner_client, owner_pin, sms_outbox):
     for step in range(10):
         with time_machine.travel(NOON + timedelta(minutes=31 * step), tick=False):

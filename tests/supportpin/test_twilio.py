@@ -319,3 +319,30 @@ def test_texting_pin_is_under_the_same_limits(client, owner, sms_outbox):
             client, INBOUND, {"From": owner.mobile, "Body": "PIN", "MessageSid": f"SMin{number}"}
         )
     assert len(sms_outbox) == 3
+
+
+def test_texting_pin_twice_with_the_same_message_is_answered_once(client, owner, sms_outbox):
+    """A signed request replayed (or retried by Twilio) carries the same MessageSid."""
+    activate_pin(owner)
+    data = {"From": owner.mobile, "Body": "PIN", "MessageSid": "SMreplayed"}
+    for _ in range(3):
+        response = signed_post(client, INBOUND, data)
+        assert response.content == b"<Response/>"
+    assert len(sms_outbox) == 1
+
+
+def test_a_text_without_a_message_sid_is_not_answered(client, owner, sms_outbox):
+    activate_pin(owner)
+    assert signed_post(client, INBOUND, {"From": owner.mobile, "Body": "PIN"}).status_code == 200
+    assert sms_outbox == []
+
+
+def test_delivery_reports_to_the_support_pin_address_of_older_sms_still_arrive(client, owner):
+    """SMS sent before the gateway moved to /sms/ carry the old callback address."""
+    record = sent_record(owner)
+    old_path = f"/support-pin/sms/status/{record.pk}/"
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
+    assert signed_post(client, old_path, data).status_code == 204
+    record.refresh_from_db()
+    assert record.status == SmsMessage.Status.DELIVERED
+    assert signed_post(client, old_path, data, token="another-token").status_code == 403
