@@ -1,10 +1,11 @@
-"""Writes to the SMS record: queueing under the anti-abuse limits, sending, and delivery
-reports.
+"""Writes to the SMS record: queueing under the anti-abuse limits, sending, delivery
+reports, and the record of messages received.
 
 Sending: the record is claimed with a conditional UPDATE (queued -> sending), so a task
 that the broker delivers twice sends at most once. A transient failure puts the record
 back to queued and raises SmsTransientError for the task to retry; a permanent one marks
-it failed with the provider's error, which the agent sees.
+it failed with the provider's error code, which people read described in their language
+(`SmsMessage.error_display`).
 
 Each message carries a status callback URL with the record's id, so a delivery report
 finds its record even when it arrives before the provider's message ID is saved. Records
@@ -308,8 +309,8 @@ def sms_close_abandoned(*, now: datetime | None = None) -> tuple[int, int]:
 
     Queued past the time it should be sent by (the task expired in the broker, or was
     lost): expired. Sending for longer than any send can take (the worker died, or an
-    unexpected error): unknown, with an error saying so. Neither is ever resent: a PIN
-    SMS must not arrive twice, so whether to send another is the agent's call.
+    unexpected error): unknown, with an error saying so. Neither is ever resent: an SMS
+    with a code must not arrive twice, so whether to send another is the sender's call.
     Returns (expired, unknown).
     """
     now = now or timezone.now()
