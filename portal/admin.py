@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from portal.models import SmsMessage
-
 
 class ReadOnlyAuditAdmin(admin.ModelAdmin):
     """An audit trail in the admin: listed and opened, never added, changed or deleted
@@ -18,14 +16,3 @@ class ReadOnlyAuditAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAuditAdmin):
-    """The SMS outbox and delivery log; records are written only by the gateway."""
-
-    list_display = ("created_at", "to", "purpose", "status", "error_code", "user", "sent_at")
-    list_filter = ("status", "purpose", "created_at")
-    search_fields = ("to", "provider_sid", "user__username", "user__email")
-    date_hierarchy = "created_at"
-    list_select_related = ("user",)

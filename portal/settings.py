@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp",
     "axes",
     "portal",
+    "sms",
     "accounts",
     "tickets",
     "supportpin",
@@ -260,10 +261,12 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 SUPERVISOR_EMAILS = _env_list("SUPERVISOR_EMAILS", [])
 
 # --- SMS gateway ----------------------------------------------------------------------
-SMS_BACKEND = os.environ.get("SMS_BACKEND") or (
-    "portal.sms.backends.twilio.TwilioBackend"
+# The gateway was portal.sms: a backend named by its old path is the same backend.
+_sms_backend = os.environ.get("SMS_BACKEND", "")
+SMS_BACKEND = _sms_backend.replace("portal.sms.backends.", "sms.backends.") or (
+    "sms.backends.twilio.TwilioBackend"
     if os.environ.get("TWILIO_ACCOUNT_SID")
-    else "portal.sms.backends.outbox.OutboxBackend"
+    else "sms.backends.outbox.OutboxBackend"
 )
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
@@ -272,6 +275,24 @@ TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", ""
 # Lets tests and staging point the official SDK at a local stand-in for Twilio.
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
 SMS_DAILY_GLOBAL_CAP = _env_int("SMS_DAILY_GLOBAL_CAP", 5000)
+# Anti-abuse limits on SMS (pumping, harassment); the global cap is SMS_DAILY_GLOBAL_CAP.
+# Per login: SMS_LIMIT_PER_LOGIN_WINDOW in any SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES (the
+# window was a fixed half hour, and the limit's variable is still read by its old name).
+SMS_LIMIT_PER_LOGIN_WINDOW = _env_int(
+    "SMS_LIMIT_PER_LOGIN_WINDOW", _env_int("SMS_LIMIT_PER_LOGIN_HALF_HOUR", 3)
+)
+SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES = _env_int("SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES", 30)
+SMS_LIMIT_PER_LOGIN_DAY = _env_int("SMS_LIMIT_PER_LOGIN_DAY", 10)
+SMS_LIMIT_PER_ADDRESS_HOUR = _env_int("SMS_LIMIT_PER_ADDRESS_HOUR", 10)
+# A send takes seconds (the Twilio client times out at 10 s): an SMS still "sending" after
+# this long was interrupted, and is marked "outcome unknown" (never resent). An SMS with no
+# send-by time that is still queued after SMS_UNSENT_GIVE_UP_HOURS is given up.
+SMS_SENDING_STUCK_MINUTES = 15
+SMS_UNSENT_GIVE_UP_HOURS = 24
+CELERY_BEAT_SCHEDULE["sms-close-abandoned"] = {
+    "task": "sms.tasks.close_abandoned_sms",
+    "schedule": 5 * 60,
+}
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "GR")
 
 # Key that encrypts Support PIN secrets at rest; kept out of the database.
@@ -302,19 +323,6 @@ CELERY_BEAT_SCHEDULE["tickets-purge-pending-uploads"] = {
 }
 
 # --- Support PIN (the supportpin app owns this section) -------------------------------
-# Anti-abuse limits on SMS (pumping, harassment); the global cap is SMS_DAILY_GLOBAL_CAP.
-SMS_LIMIT_PER_LOGIN_HALF_HOUR = _env_int("SMS_LIMIT_PER_LOGIN_HALF_HOUR", 3)
-SMS_LIMIT_PER_LOGIN_DAY = _env_int("SMS_LIMIT_PER_LOGIN_DAY", 10)
-SMS_LIMIT_PER_ADDRESS_HOUR = _env_int("SMS_LIMIT_PER_ADDRESS_HOUR", 10)
-# A send takes seconds (the Twilio client times out at 10 s): an SMS still "sending" after
-# this long was interrupted, and is marked "outcome unknown" (never resent). An SMS with no
-# send-by time that is still queued after SMS_UNSENT_GIVE_UP_HOURS is given up.
-SMS_SENDING_STUCK_MINUTES = 15
-SMS_UNSENT_GIVE_UP_HOURS = 24
-CELERY_BEAT_SCHEDULE["sms-close-abandoned"] = {
-    "task": "supportpin.tasks.close_abandoned_sms",
-    "schedule": 5 * 60,
-}
 # Without FIELD_ENCRYPTION_KEY, development derives the key of the PIN secrets from
 # SECRET_KEY; with DEBUG off the portal refuses to store or read a PIN secret.
 SUPPORT_PIN_DEV_KEY_FROM_SECRET_KEY = DEBUG

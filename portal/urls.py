@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+from sms.views import twilio_status_callback
 
 portal_patterns = (
     [
@@ -17,6 +18,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
+    path("sms/", include("sms.urls")),
+    # Delivery reports of the SMS sent before the gateway moved to /sms/ still come here.
+    path("support-pin/sms/status/<int:sms_id>/", twilio_status_callback),
     path("support-pin/", include("supportpin.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,8 +11,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.phone import format_mobile
+from portal.admin import ReadOnlyAuditAdmin
 from portal.net import client_ip
-from portal.sms.services import SmsRefused
 from supportpin import services
 from supportpin.forms import AssistedActionForm, LoginSearchForm, PinCheckForm
 from supportpin.models import (
@@ -24,29 +24,15 @@ from supportpin.models import (
 )
 from supportpin.selectors import (
     caller_for_agent,
-    is_verified,
     login_search,
-    pin_is_locked,
     recent_actions_for,
     recent_sms_for,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An audit record: viewable by supervisors, never added, edited or deleted here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from supportpin.views import flash_outcome
 
 
 @admin.register(VerificationAttempt)
-class VerificationAttemptAdmin(ReadOnlyAdmin):
+class VerificationAttemptAdmin(ReadOnlyAuditAdmin):
     list_display = ("created_at", "user", "agent", "result", "ip_address")
     list_filter = ("result", "created_at", "agent")
     search_fields = ("user__username", "user__email", "user__customer__contract_number")
@@ -55,7 +41,7 @@ class VerificationAttemptAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AssistedAction)
-class AssistedActionAdmin(ReadOnlyAdmin):
+class AssistedActionAdmin(ReadOnlyAuditAdmin):
     list_display = ("created_at", "user", "kind", "agent")
     list_filter = ("kind", "created_at", "agent")
     search_fields = ("user__username", "user__email", "detail", "user__customer__contract_number")
@@ -64,7 +50,7 @@ class AssistedActionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PinEvent)
-class PinEventAdmin(ReadOnlyAdmin):
+class PinEventAdmin(ReadOnlyAuditAdmin):
     list_display = ("created_at", "user", "kind", "actor", "ip_address")
     list_filter = ("kind", "created_at")
     search_fields = ("user__username", "user__email")
@@ -72,7 +58,7 @@ class PinEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SupportPin)
-class SupportPinAdmin(ReadOnlyAdmin):
+class SupportPinAdmin(ReadOnlyAuditAdmin):
     list_display = ("user", "is_active", "activated_at", "locked_until", "hard_locked_at")
     list_filter = ("is_active",)
     search_fields = ("user__username", "user__email")
@@ -92,7 +78,7 @@ class SupportPinAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CallerVerification)
-class CallerVerificationAdmin(ReadOnlyAdmin):
+class CallerVerificationAdmin(ReadOnlyAuditAdmin):
     """Find the login, check the PIN the caller reads out, send the PIN to the registered
     mobile, record the actions done. Open to every agent (staff)."""
 
@@ -155,16 +141,14 @@ class CallerVerificationAdmin(ReadOnlyAdmin):
 
     def send_pin_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
         caller = self._caller_or_404(user_id)
-        try:
-            services.support_pin_sms_request(user=caller, acting_user=request.user, ip_address=None)
-        except (SmsRefused, services.SupportPinUnavailable) as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("The PIN is on its way to the registered mobile %(mobile)s.")
-                % {"mobile": format_mobile(caller.mobile)},
-            )
+        flash_outcome(
+            request,
+            lambda: services.support_pin_sms_request(
+                user=caller, acting_user=request.user, ip_address=None
+            ),
+            _("The PIN is on its way to the registered mobile %(mobile)s.")
+            % {"mobile": format_mobile(caller.mobile)},
+        )
         return HttpResponseRedirect(self._caller_url(caller.pk))
 
     def record_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
@@ -199,12 +183,12 @@ class CallerVerificationAdmin(ReadOnlyAdmin):
         if caller is not None:
             support_pin = getattr(caller, "support_pin", None)
             now = timezone.now()
-            verified = is_verified(support_pin, now)
+            verified = bool(support_pin and support_pin.is_verified(now))
             context.update(
                 {
                     "support_pin": support_pin,
                     "pin_active": bool(support_pin and support_pin.is_active),
-                    "locked": bool(support_pin and pin_is_locked(support_pin, now)),
+                    "locked": bool(support_pin and support_pin.is_locked(now)),
                     "verified": verified,
                     "mobile_display": format_mobile(caller.mobile),
                     "permissions": [

@@ -7,5 +7,8 @@ class SupportPinConfig(AppConfig):
     verbose_name = _("Support PIN")
 
     def ready(self) -> None:
-        # Registers the system checks of the PIN's configuration.
-        from supportpin import checks  # noqa: F401
+        from sms.purposes import register_purpose
+        from supportpin import checks  # noqa: F401 (registers the configuration's checks)
+        from supportpin.sms import SMS_PURPOSE
+
+        register_purpose(SMS_PURPOSE, _("Support PIN"))

@@ -1,9 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.phone import normalize_mobile
 from supportpin.models import AssistedAction
+from supportpin.pin import DIGITS, normalize_pin
 
 
 class ActivateWithMobileForm(forms.Form):
@@ -36,9 +38,16 @@ class PinCheckForm(forms.Form):
     )
 
     def clean_pin(self) -> str:
-        pin = "".join(self.cleaned_data["pin"].split())
-        if len(pin) != 6 or not pin.isdigit():
-            raise ValidationError(_("The Support PIN has 6 digits."))
+        pin = normalize_pin(self.cleaned_data["pin"])
+        if pin is None:
+            raise ValidationError(
+                ngettext(
+                    "The Support PIN has %(digits)d digit.",
+                    "The Support PIN has %(digits)d digits.",
+                    DIGITS,
+                )
+                % {"digits": DIGITS}
+            )
         return pin
 
 

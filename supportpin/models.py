@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +25,8 @@ class SupportPin(models.Model):
     failure_count = models.PositiveSmallIntegerField(
         _("failures since the last success"), default=0
     )
-    # Failures before this moment do not count towards the 30-minute lock: it moves on at
-    # each lock, success and regeneration.
+    # Failures before this moment do not count towards the timed lock
+    # (SUPPORT_PIN_SOFT_LOCK_MINUTES): it moves on at each lock, success and regeneration.
     failures_counted_since = models.DateTimeField(_("failures counted since"))
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     hard_locked_at = models.DateTimeField(
@@ -47,6 +49,14 @@ class SupportPin(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    def is_locked(self, at: datetime) -> bool:
+        """Verification is refused at `at`: locked until a new PIN, or for a while."""
+        return bool(self.hard_locked_at or (self.locked_until and self.locked_until > at))
+
+    def is_verified(self, at: datetime) -> bool:
+        """A caller proved at `at` to be this login, for every agent."""
+        return bool(self.is_active and self.verified_until and self.verified_until > at)
+
 
 class PinEvent(models.Model):
     """Audit trail of a login's Support PIN settings and locks."""
@@ -55,7 +65,8 @@ class PinEvent(models.Model):
         ACTIVATED = "activated", _("Activated")
         DEACTIVATED = "deactivated", _("Deactivated")
         REGENERATED = "regenerated", _("New PIN generated")
-        LOCKED = "locked", _("Locked for 30 minutes after failures")
+        # The lock's length is a setting, so the event names none: it may have changed.
+        LOCKED = "locked", _("Locked for a while after failures")
         HARD_LOCKED = "hard_locked", _("Locked until a new PIN is generated")
         SMS_REQUESTED = "sms_requested", _("PIN sent by SMS")
 

@@ -52,10 +52,18 @@ def pin_accepted_until(at: datetime) -> datetime:
 
 
 @sensitive_variables()
+def normalize_pin(text: str) -> str | None:
+    """The PIN as typed or read out ("482 913"), without spaces; None when it cannot be
+    a PIN."""
+    pin = "".join(text.split())
+    return pin if len(pin) == DIGITS and pin.isdigit() else None
+
+
+@sensitive_variables()
 def pin_matches(secret: bytes, pin: str, at: datetime) -> bool:
     """True for the PIN of the window containing `at` or of the one before it."""
-    pin = "".join(pin.split())
-    if len(pin) != DIGITS or not pin.isdigit():
+    pin = normalize_pin(pin)
+    if pin is None:
         return False
     previous = at - timedelta(seconds=STEP_SECONDS)
     # Both are compared, so the time taken does not tell which window matched.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
-from portal.models import SmsMessage
+from sms.models import SmsMessage
 from supportpin.crypto import decrypt_secret
 from supportpin.models import AssistedAction, SupportPin, VerificationAttempt
 from supportpin.pin import format_pin, pin_changes_at, support_pin_for
@@ -56,21 +56,6 @@ def pin_bar_for(user: User, at: datetime | None = None) -> PinDisplay | None:
     if support_pin is None:
         return None
     return pin_display(support_pin, at or timezone.now())
-
-
-def pin_is_locked(support_pin: SupportPin, at: datetime) -> bool:
-    return bool(
-        support_pin.hard_locked_at or (support_pin.locked_until and support_pin.locked_until > at)
-    )
-
-
-def is_verified(support_pin: SupportPin | None, at: datetime) -> bool:
-    return bool(
-        support_pin
-        and support_pin.is_active
-        and support_pin.verified_until
-        and support_pin.verified_until > at
-    )
 
 
 def login_search(query: str, limit: int = 20) -> QuerySet[User]:

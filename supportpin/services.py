@@ -1,7 +1,7 @@
 """Every write of the Support PIN: one transaction each, an audit row with the acting
 user (PinEvent, VerificationAttempt, AssistedAction), emails and SMS sent after commit."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -13,24 +13,22 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from accounts.services import user_mobile_set
-from portal.mail import send_templated_email
-from portal.models import SmsMessage
-from portal.sms.services import sms_queue
+from portal.exceptions import Refusal
+from portal.mail import email_user
+from sms.models import SmsMessage
+from sms.services import sms_inbound_record, sms_queue
 from supportpin.crypto import decrypt_secret, encrypt_secret
 from supportpin.models import AssistedAction, PinEvent, SupportPin, VerificationAttempt
 from supportpin.pin import new_secret, pin_accepted_until, pin_matches
 from supportpin.selectors import may_use_support_pin
-from supportpin.sms import masked_pin_sms_text
+from supportpin.sms import SMS_PURPOSE, masked_pin_sms_text
+from supportpin.tasks import send_support_pin_sms
 
 Result = VerificationAttempt.Result
 
 
-class SupportPinUnavailable(Exception):
+class SupportPinUnavailable(Refusal):
     """The action needs an active Support PIN and a registered mobile; `message` says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class VerificationRequired(Exception):
@@ -92,7 +90,7 @@ def support_pin_regenerate(
     return support_pin
 
 
-def _replace_secret(support_pin: SupportPin, *, now) -> None:
+def _replace_secret(support_pin: SupportPin, *, now: datetime) -> None:
     support_pin.encrypted_secret = encrypt_secret(new_secret())
     support_pin.secret_changed_at = now
     support_pin.failure_count = 0
@@ -101,7 +99,7 @@ def _replace_secret(support_pin: SupportPin, *, now) -> None:
     support_pin.hard_locked_at = None
 
 
-def _agent_is_throttled(agent: User, now) -> bool:
+def _agent_is_throttled(agent: User, now: datetime) -> bool:
     failures = VerificationAttempt.objects.filter(
         agent=agent, result=Result.WRONG_PIN, created_at__gte=now - timedelta(hours=1)
     ).count()
@@ -117,8 +115,10 @@ def support_pin_verify(
     """Check the PIN a caller reads out for `user`, and record the attempt.
 
     Success burns the PIN (new secret) and marks the login verified for every agent.
-    Failures count per login, whoever the agent: 5 within 30 minutes lock verification
-    for 30 minutes; 10 without a success lock it until the customer generates a new PIN.
+    Failures count per login, whoever the agent: SUPPORT_PIN_SOFT_LOCK_FAILURES within
+    SUPPORT_PIN_SOFT_LOCK_MINUTES lock verification for that long;
+    SUPPORT_PIN_HARD_LOCK_FAILURES without a success lock it until the customer generates
+    a new PIN.
     """
     # The agent's row is locked before the login's, always in that order: the agent's
     # requests are serialised, so two at once cannot both pass the hourly throttle, and
@@ -134,7 +134,7 @@ def support_pin_verify(
 
     if support_pin is None or not support_pin.is_active:
         return attempt(Result.NOT_ACTIVE)
-    if support_pin.hard_locked_at or (support_pin.locked_until and support_pin.locked_until > now):
+    if support_pin.is_locked(now):
         return attempt(Result.LOCKED)
     if _agent_is_throttled(agent, now):
         return attempt(Result.AGENT_THROTTLED)
@@ -167,16 +167,13 @@ def support_pin_verify(
     return failed
 
 
-def _email_lock(*, user: User, template: str, until) -> None:
-    send_templated_email(
-        to=user.email,
-        template_prefix=template,
-        context={
-            "user": user,
-            "until": timezone.localtime(until) if until else None,
-            "panel_url": f"{settings.SITE_URL}{reverse('supportpin:mobile_services')}",
-        },
-        language=user.language,
+def _email_lock(*, user: User, template: str, until: datetime | None) -> None:
+    email_user(
+        user,
+        template,
+        until=timezone.localtime(until) if until else None,
+        minutes=settings.SUPPORT_PIN_SOFT_LOCK_MINUTES,
+        panel_url=f"{settings.SITE_URL}{reverse('supportpin:mobile_services')}",
     )
 
 
@@ -186,11 +183,9 @@ def support_pin_sms_request(
 ) -> SmsMessage:
     """Queue an SMS with the current PIN to the login's registered mobile, and nowhere else.
 
-    Raises SupportPinUnavailable, or portal.sms.services.SmsRefused when a limit forbids it.
+    Raises SupportPinUnavailable, or sms.services.SmsRefused when a limit forbids it.
     The PIN itself is put in the text only by the task, at send time.
     """
-    from supportpin.tasks import send_support_pin_sms
-
     support_pin = SupportPin.objects.filter(user=user, is_active=True).first()
     if support_pin is None:
         raise SupportPinUnavailable(_("The Support PIN is not active for this login."))
@@ -199,7 +194,7 @@ def support_pin_sms_request(
     now = timezone.now()
     sms = sms_queue(
         to=user.mobile,
-        purpose=SmsMessage.Purpose.SUPPORT_PIN,
+        purpose=SMS_PURPOSE,
         body=masked_pin_sms_text(user=user, at=now),
         user=user,
         requested_by=acting_user,
@@ -213,12 +208,14 @@ def support_pin_sms_request(
     return sms
 
 
-def support_pin_sms_inbound(*, from_number: str, text: str) -> int:
+@transaction.atomic
+def support_pin_sms_inbound(*, provider_sid: str, from_number: str, text: str) -> int:
     """A text to the provider's number: "PIN" from a registered mobile with an active PIN
     gets the PIN back, under the same limits. Returns how many SMS were queued; the
-    sender is told nothing either way."""
-    from portal.sms.services import SmsRefused
-
+    sender is told nothing either way. A message received before (the same provider
+    message ID) is not answered again."""
+    if not sms_inbound_record(provider_sid=provider_sid, from_number=from_number):
+        return 0
     if text.strip().upper() != "PIN" or not from_number:
         return 0
     queued = 0
@@ -230,7 +227,7 @@ def support_pin_sms_inbound(*, from_number: str, text: str) -> int:
             continue
         try:
             support_pin_sms_request(user=user, acting_user=user)
-        except (SmsRefused, SupportPinUnavailable):
+        except Refusal:
             continue
         queued += 1
     return queued
@@ -247,27 +244,18 @@ def assisted_action_record(*, user: User, agent: User, kind: str, detail: str) -
         .order_by("-created_at", "-id")
         .first()
     )
-    if (
-        support_pin is None
-        or verification is None
-        or support_pin.verified_until is None
-        or support_pin.verified_until <= now
-    ):
+    if support_pin is None or verification is None or not support_pin.is_verified(now):
         raise VerificationRequired
     action = AssistedAction.objects.create(
         user=user, agent=agent, verification=verification, kind=kind, detail=detail
     )
-    send_templated_email(
-        to=user.email,
-        template_prefix="supportpin/email/action_recorded",
-        context={
-            "user": user,
-            "action": action,
-            "kind": action.get_kind_display(),
-            "agent_name": agent.get_short_name(),
-            "when": timezone.localtime(action.created_at),
-            "history_url": f"{settings.SITE_URL}{reverse('supportpin:history')}",
-        },
-        language=user.language,
+    email_user(
+        user,
+        "supportpin/email/action_recorded",
+        action=action,
+        kind=action.get_kind_display(),
+        agent_name=agent.get_short_name(),
+        when=timezone.localtime(action.created_at),
+        history_url=f"{settings.SITE_URL}{reverse('supportpin:history')}",
     )
     return action

@@ -7,12 +7,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.debug import sensitive_variables
 
-from portal.models import SmsMessage
+from sms.models import SmsMessage
 from supportpin.crypto import decrypt_secret
 from supportpin.models import SupportPin
 from supportpin.pin import format_pin, pin_accepted_until, support_pin_for
 
 MASKED_PIN = "*** ***"
+# What the gateway records as the purpose of a PIN SMS (registered in SupportPinConfig).
+SMS_PURPOSE = "support_pin"
 
 
 # All locals: the template context holds the PIN too.

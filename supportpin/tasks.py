@@ -1,10 +1,10 @@
 """Celery tasks of the Support PIN. Arguments are ids only: the PIN is computed by the
 task at send time and never travels through the broker."""
 
-from celery import shared_task
+from celery import Task, shared_task
 
-from portal.sms import SmsTransientError
-from portal.sms.services import sms_close_abandoned, sms_deliver, sms_give_up
+from sms import SmsTransientError
+from sms.services import sms_deliver, sms_give_up
 from supportpin.sms import render_pin_sms
 
 MAX_RETRIES = 6
@@ -16,7 +16,7 @@ def retry_delay(retries: int) -> int:
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
-def send_support_pin_sms(self, sms_id: int) -> None:
+def send_support_pin_sms(self: Task, sms_id: int) -> None:
     try:
         sms_deliver(sms_id=sms_id, render=render_pin_sms)
     except SmsTransientError as error:
@@ -24,10 +24,3 @@ def send_support_pin_sms(self, sms_id: int) -> None:
             sms_give_up(sms_id=sms_id, error_message=error.message)
             return
         raise self.retry(countdown=retry_delay(self.request.retries)) from None
-
-
-@shared_task
-def close_abandoned_sms() -> None:
-    """Every few minutes (CELERY_BEAT_SCHEDULE): close SMS records that no task will
-    finish, so the agent sees expired or outcome unknown instead of queued or sending."""
-    sms_close_abandoned()

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from supportpin import views
 
@@ -13,5 +13,4 @@ urlpatterns = [
     path("current/", views.current, name="current"),
     path("history/", views.history, name="history"),
     path("sms/inbound/", views.twilio_inbound, name="sms_inbound"),
-    path("sms/", include("portal.sms.urls")),
 ]

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -18,9 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.phone import format_mobile
+from portal.exceptions import Refusal
 from portal.net import client_ip
-from portal.sms.services import SmsRefused
-from portal.sms.webhooks import twilio_request_is_signed
+from sms.webhooks import twilio_request_is_signed
 from supportpin import services
 from supportpin.forms import ActivateWithMobileForm
 from supportpin.models import SupportPin
@@ -28,7 +29,6 @@ from supportpin.selectors import (
     active_support_pin,
     may_use_support_pin,
     pin_display,
-    pin_is_locked,
     support_history_for,
 )
 
@@ -59,6 +59,21 @@ def pin_user_required(view):
     return wrapped
 
 
+def _by_the_customer(request: HttpRequest) -> dict:
+    """The arguments of a service that the logged-in customer calls on their own PIN."""
+    return {"user": request.user, "acting_user": request.user, "ip_address": client_ip(request)}
+
+
+def flash_outcome(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Carry out `action` and say `done`, or why it was refused."""
+    try:
+        action()
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+
+
 def _mobile_services_page(
     request: HttpRequest, form: ActivateWithMobileForm | None = None
 ) -> HttpResponse:
@@ -70,7 +85,7 @@ def _mobile_services_page(
         "allowed": may_use_support_pin(user),
         "support_pin": support_pin if active else None,
         "display": pin_display(support_pin, now) if active else None,
-        "locked": active and pin_is_locked(support_pin, now),
+        "locked": active and support_pin.is_locked(now),
         "mobile_display": format_mobile(user.mobile),
         "form": form or (None if user.mobile else ActivateWithMobileForm()),
     }
@@ -94,9 +109,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return _mobile_services_page(request, form=form)
         mobile = form.cleaned_data["mobile"]
-    services.support_pin_activate(
-        user=request.user, acting_user=request.user, mobile=mobile, ip_address=client_ip(request)
-    )
+    services.support_pin_activate(**_by_the_customer(request), mobile=mobile)
     messages.success(
         request, _("Your Support PIN is active. It is shown at the bottom of every page.")
     )
@@ -106,9 +119,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @pin_user_required
 def deactivate(request: HttpRequest) -> HttpResponse:
-    services.support_pin_deactivate(
-        user=request.user, acting_user=request.user, ip_address=client_ip(request)
-    )
+    services.support_pin_deactivate(**_by_the_customer(request))
     messages.success(request, _("Your Support PIN is switched off."))
     return redirect("supportpin:mobile_services")
 
@@ -116,34 +127,23 @@ def deactivate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @pin_user_required
 def regenerate(request: HttpRequest) -> HttpResponse:
-    try:
-        services.support_pin_regenerate(
-            user=request.user, acting_user=request.user, ip_address=client_ip(request)
-        )
-    except services.SupportPinUnavailable as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request, _("You have a new Support PIN. The previous one no longer works.")
-        )
+    flash_outcome(
+        request,
+        lambda: services.support_pin_regenerate(**_by_the_customer(request)),
+        _("You have a new Support PIN. The previous one no longer works."),
+    )
     return redirect("supportpin:mobile_services")
 
 
 @require_POST
 @pin_user_required
 def send_sms(request: HttpRequest) -> HttpResponse:
-    try:
-        services.support_pin_sms_request(
-            user=request.user, acting_user=request.user, ip_address=client_ip(request)
-        )
-    except (SmsRefused, services.SupportPinUnavailable) as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request,
-            _("Your Support PIN is on its way to %(mobile)s.")
-            % {"mobile": format_mobile(request.user.mobile)},
-        )
+    mobile = format_mobile(request.user.mobile)
+    flash_outcome(
+        request,
+        lambda: services.support_pin_sms_request(**_by_the_customer(request)),
+        _("Your Support PIN is on its way to %(mobile)s.") % {"mobile": mobile},
+    )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -187,6 +187,8 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
     if not twilio_request_is_signed(request):
         return HttpResponseForbidden()
     services.support_pin_sms_inbound(
-        from_number=request.POST.get("From", ""), text=request.POST.get("Body", "")
+        provider_sid=request.POST.get("MessageSid", ""),
+        from_number=request.POST.get("From", ""),
+        text=request.POST.get("Body", ""),
     )
     return HttpResponse("<Response/>", content_type="text/xml")

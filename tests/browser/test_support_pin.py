@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_customer_activates_agent_verifies_and_records_a_dns_change(new_page, settings):
-    settings.SMS_BACKEND = "portal.sms.backends.locmem.LocmemBackend"
+    settings.SMS_BACKEND = "sms.backends.locmem.LocmemBackend"
     customer = make_customer(name="Bravo Web", contract_number="C-7007")
     make_user("bea.bravo", customer=customer, role=User.Role.OWNER, email="bea@bravo.example")
     make_user("anna.agent", is_staff=True)

@@ -1,20 +1,10 @@
-import time
-
 import pytest
 from django.conf import settings
 from django.core import mail
 
 from portal.celery import app
 from portal.tasks import send_email
-
-
-def _wait_for(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.integration.waiting import wait_for
 
 
 @pytest.mark.integration
@@ -24,7 +14,7 @@ def test_a_task_travels_through_redis_to_a_worker(celery_worker_on_redis, mailou
 
     result = send_email.delay(to="dana@example.com", subject="Through Redis", text="Hello")
 
-    assert _wait_for(lambda: len(mail.outbox) == 1), "the worker never delivered the email"
+    assert wait_for(lambda: len(mail.outbox) == 1), "the worker never delivered the email"
     assert mail.outbox[0].to == ["dana@example.com"]
     assert mail.outbox[0].subject == "Through Redis"
     # The message went through the broker: it has an id, and the worker ran it.

@@ -1,16 +1,15 @@
 """A Support PIN SMS requested through the view travels through Redis to a real Celery
 worker, which sends it through the official Twilio SDK to the local stand-in."""
 
-import time
-
 import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from portal.models import SmsMessage
+from sms.models import SmsMessage
 from supportpin.pin import format_pin
 from supportpin.services import support_pin_activate
 from tests.factories import CommittingClient, make_customer, make_user, pin_of
+from tests.integration.waiting import wait_for
 from tests.twilio_standin import TwilioStandin
 
 pytestmark = pytest.mark.integration
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def standin(settings):
     standin = TwilioStandin().start()
-    settings.SMS_BACKEND = "portal.sms.backends.twilio.TwilioBackend"
+    settings.SMS_BACKEND = "sms.backends.twilio.TwilioBackend"
     settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
     settings.TWILIO_AUTH_TOKEN = "integration-token"
     settings.TWILIO_FROM_NUMBER = "+15005550006"
@@ -27,15 +26,6 @@ def standin(settings):
     settings.TWILIO_API_BASE_URL = standin.base_url
     yield standin
     standin.stop()
-
-
-def wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(
@@ -57,5 +47,5 @@ def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(
     assert message["To"] == user.mobile
     assert format_pin(pin_of(user)) in message["Body"]
     record = SmsMessage.objects.get(user=user)
-    assert message["StatusCallback"].endswith(f"/support-pin/sms/status/{record.pk}/")
+    assert message["StatusCallback"].endswith(f"/sms/status/{record.pk}/")
     assert wait_for(lambda: SmsMessage.objects.get(user=user).status == SmsMessage.Status.SENT)

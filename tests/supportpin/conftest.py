@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from portal.sms.backends import locmem
+from sms.backends import locmem
 from supportpin.models import SupportPin
 from tests.factories import TWILIO_SID, TWILIO_TOKEN, activate_pin
 from tests.twilio_standin import TwilioStandin
@@ -10,7 +10,7 @@ from tests.twilio_standin import TwilioStandin
 @pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """SMS go to a list, as email goes to mail.outbox."""
-    settings.SMS_BACKEND = "portal.sms.backends.locmem.LocmemBackend"
+    settings.SMS_BACKEND = "sms.backends.locmem.LocmemBackend"
     settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
     locmem.outbox.clear()
     yield locmem.outbox
@@ -26,7 +26,7 @@ def mailbox():
 @pytest.fixture
 def twilio_standin(settings):
     standin = TwilioStandin().start()
-    settings.SMS_BACKEND = "portal.sms.backends.twilio.TwilioBackend"
+    settings.SMS_BACKEND = "sms.backends.twilio.TwilioBackend"
     settings.TWILIO_ACCOUNT_SID = TWILIO_SID
     settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
     settings.TWILIO_FROM_NUMBER = "+15005550006"

@@ -9,11 +9,12 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from portal.models import SmsMessage
-from portal.sms.services import sms_close_abandoned, sms_deliver, sms_status_report
+from sms.models import SmsMessage
+from sms.services import sms_close_abandoned, sms_deliver, sms_status_report
+from sms.tasks import close_abandoned_sms
 from supportpin.services import support_pin_sms_request
 from supportpin.sms import render_pin_sms
-from supportpin.tasks import close_abandoned_sms, send_support_pin_sms
+from supportpin.tasks import send_support_pin_sms
 from tests.factories import activate_pin
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_a_closed_record_is_never_sent_by_a_late_task(owner_with_pin, sms_outbox
 def test_an_unexpected_error_while_sending_is_outcome_unknown_at_once(owner_with_pin, sms_outbox):
     sms = requested_but_never_run(owner_with_pin)
     with (
-        mock.patch("portal.sms.services.send_sms", side_effect=RuntimeError("boom")),
+        mock.patch("sms.services.send_sms", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         sms_deliver(sms_id=sms.pk, render=render_pin_sms)

@@ -8,9 +8,11 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from supportpin.crypto import decrypt_secret, encrypt_secret
+from supportpin.forms import PinCheckForm
 from supportpin.models import SupportPin
 from supportpin.pin import (
     format_pin,
+    normalize_pin,
     pin_accepted_until,
     pin_changes_at,
     pin_matches,
@@ -89,6 +91,30 @@ def test_pin_read_aloud_with_spaces_matches():
 def test_malformed_pins_never_match():
     for pin in ["", "12345", "1234567", "abcdef", "12 34 5"]:
         assert not pin_matches(SECRET, pin, at(9, 0))
+
+
+def test_the_agents_form_and_the_check_read_a_pin_the_same_way():
+    for typed, pin in [(" 482 913 ", "482913"), ("482\t913", "482913"), ("12345", None)]:
+        assert normalize_pin(typed) == pin
+        form = PinCheckForm({"pin": typed})
+        assert form.is_valid() is (pin is not None)
+        assert form.cleaned_data.get("pin") == pin
+
+
+def test_a_pin_is_locked_for_a_while_or_until_a_new_pin():
+    timed = SupportPin(locked_until=at(9, 30))
+    assert timed.is_locked(at(9, 29, 59))
+    assert not timed.is_locked(at(9, 30))
+    assert SupportPin(hard_locked_at=at(8, 0)).is_locked(at(23, 0))
+    assert not SupportPin().is_locked(at(9, 0))
+
+
+def test_a_login_is_verified_until_its_time_runs_out_or_the_pin_is_switched_off():
+    verified = SupportPin(is_active=True, verified_until=at(9, 15))
+    assert verified.is_verified(at(9, 14, 59))
+    assert not verified.is_verified(at(9, 15))
+    assert not SupportPin(is_active=False, verified_until=at(9, 15)).is_verified(at(9, 0))
+    assert not SupportPin(is_active=True).is_verified(at(9, 0))
 
 
 def test_pin_is_grouped_in_threes_for_reading_aloud():

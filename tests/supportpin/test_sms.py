@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from portal.models import SmsMessage
-from portal.sms.services import sms_deliver, sms_status_report
+from sms.models import SmsMessage
+from sms.services import sms_deliver, sms_status_report
 from supportpin.pin import format_pin
 from supportpin.services import support_pin_sms_request
-from supportpin.sms import render_pin_sms
+from supportpin.sms import SMS_PURPOSE, render_pin_sms
 from tests.factories import activate_pin, pin_of
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_send_to_my_mobile_delivers_the_current_pin_to_the_registered_number(
     record = SmsMessage.objects.get()
     assert record.status == SmsMessage.Status.SENT
     assert record.provider_sid == sms.sid
-    assert record.purpose == SmsMessage.Purpose.SUPPORT_PIN
+    assert record.purpose == SMS_PURPOSE
 
 
 @time_machine.travel(NOON, tick=False)
@@ -160,6 +160,21 @@ def test_per_login_half_hour_limit_frees_up_after_30_minutes(owner_client, owner
     assert len(sms_outbox) == 4
 
 
+def test_the_per_login_window_is_a_setting_and_the_refusal_names_its_length(
+    settings, owner_client, owner_pin, sms_outbox
+):
+    settings.SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES = 45
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(3):
+            send(owner_client)
+    with time_machine.travel(NOON + timedelta(minutes=44), tick=False):
+        response = send(owner_client, follow=True)
+    assert "Too many SMS for this login in the last 45 minutes." in response.text
+    with time_machine.travel(NOON + timedelta(minutes=46), tick=False):
+        send(owner_client)
+    assert len(sms_outbox) == 4
+
+
 def test_ten_sms_per_login_a_day_then_refused(owner_client, owner_pin, sms_outbox):
     for step in range(10):
         with time_machine.travel(NOON + timedelta(minutes=31 * step), tick=False):
@@ -206,7 +221,7 @@ def test_global_daily_cap_stops_sending_and_alerts_supervisors_once(
 def _sent_record(owner) -> SmsMessage:
     return SmsMessage.objects.create(
         to=owner.mobile,
-        purpose=SmsMessage.Purpose.SUPPORT_PIN,
+        purpose=SMS_PURPOSE,
         user=owner,
         status=SmsMessage.Status.SENT,
         provider_sid="SM123",
@@ -254,7 +269,7 @@ def test_a_report_for_another_message_id_than_the_one_saved_is_ignored(owner):
 def test_a_report_before_the_message_id_is_saved_saves_it(owner):
     record = SmsMessage.objects.create(
         to=owner.mobile,
-        purpose=SmsMessage.Purpose.SUPPORT_PIN,
+        purpose=SMS_PURPOSE,
         user=owner,
         status=SmsMessage.Status.SENDING,
     )

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
-from portal.models import SmsMessage
-from portal.sms import SmsPermanentError, SmsTransientError
-from portal.sms.backends.twilio import TwilioBackend
+from sms import SmsPermanentError, SmsTransientError
+from sms.backends.twilio import TwilioBackend
+from sms.models import SmsMessage
 from supportpin.pin import format_pin
 from tests.factories import TWILIO_TOKEN, activate_pin, pin_of
 
@@ -89,7 +89,7 @@ def test_pin_sms_arrives_at_twilio(owner_client, owner, twilio_standin):
     assert message["To"] == owner.mobile
     assert format_pin(pin_of(owner)) in message["Body"]
     record = SmsMessage.objects.get()
-    assert message["StatusCallback"] == f"{settings.SITE_URL}/support-pin/sms/status/{record.pk}/"
+    assert message["StatusCallback"] == f"{settings.SITE_URL}/sms/status/{record.pk}/"
     assert record.status == SmsMessage.Status.SENT
 
 
@@ -162,7 +162,7 @@ def signed_post(client, path: str, data: dict, token: str = TWILIO_TOKEN, signed
 
 
 def status_url(record: SmsMessage) -> str:
-    return reverse("supportpin:sms:status", args=[record.pk])
+    return reverse("sms:status", args=[record.pk])
 
 
 def report(client, record: SmsMessage, status: str, sid: str = "SMabc", **extra):
@@ -211,7 +211,7 @@ def test_delivery_reported_while_the_task_is_still_sending_is_kept(
 ):
     """Twilio may call back before its API answer reaches the task: the report wins, and
     the task still saves the message SID and the time it was sent."""
-    from portal.sms import services as sms_services
+    from sms import services as sms_services
 
     activate_pin(owner)
     real_send = sms_services.send_sms
@@ -240,7 +240,7 @@ def test_a_callback_for_another_message_sid_changes_nothing(client, owner):
 
 def test_a_callback_for_an_unknown_record_changes_nothing(client, owner):
     record = sent_record(owner)
-    path = reverse("supportpin:sms:status", args=[record.pk + 1])
+    path = reverse("sms:status", args=[record.pk + 1])
     data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
     assert signed_post(client, path, data).status_code == 204
     record.refresh_from_db()
@@ -270,7 +270,7 @@ def test_the_signature_covers_the_query_string(client, owner):
 
 
 INBOUND = reverse("supportpin:sms_inbound")
-WEBHOOKS = [reverse("supportpin:sms:status", args=[1]), INBOUND]
+WEBHOOKS = [reverse("sms:status", args=[1]), INBOUND]
 
 
 @pytest.mark.parametrize("path", WEBHOOKS)
@@ -304,8 +304,8 @@ def test_texting_pin_from_the_registered_mobile_gets_the_pin_back(client, owner,
 def test_texting_anything_else_or_from_an_unknown_number_gets_nothing(client, owner, sms_outbox):
     activate_pin(owner)
     for data in [
-        {"From": owner.mobile, "Body": "hello"},
-        {"From": "+306999999999", "Body": "PIN"},
+        {"From": owner.mobile, "Body": "hello", "MessageSid": "SMin1"},
+        {"From": "+306999999999", "Body": "PIN", "MessageSid": "SMin2"},
     ]:
         response = signed_post(client, INBOUND, data)
         assert response.content == b"<Response/>"
@@ -314,6 +314,35 @@ def test_texting_anything_else_or_from_an_unknown_number_gets_nothing(client, ow
 
 def test_texting_pin_is_under_the_same_limits(client, owner, sms_outbox):
     activate_pin(owner)
-    for _ in range(5):
-        signed_post(client, INBOUND, {"From": owner.mobile, "Body": "PIN"})
+    for number in range(5):
+        signed_post(
+            client, INBOUND, {"From": owner.mobile, "Body": "PIN", "MessageSid": f"SMin{number}"}
+        )
     assert len(sms_outbox) == 3
+
+
+def test_texting_pin_twice_with_the_same_message_is_answered_once(client, owner, sms_outbox):
+    """A signed request replayed (or retried by Twilio) carries the same MessageSid."""
+    activate_pin(owner)
+    data = {"From": owner.mobile, "Body": "PIN", "MessageSid": "SMreplayed"}
+    for _ in range(3):
+        response = signed_post(client, INBOUND, data)
+        assert response.content == b"<Response/>"
+    assert len(sms_outbox) == 1
+
+
+def test_a_text_without_a_message_sid_is_not_answered(client, owner, sms_outbox):
+    activate_pin(owner)
+    assert signed_post(client, INBOUND, {"From": owner.mobile, "Body": "PIN"}).status_code == 200
+    assert sms_outbox == []
+
+
+def test_delivery_reports_to_the_support_pin_address_of_older_sms_still_arrive(client, owner):
+    """SMS sent before the gateway moved to /sms/ carry the old callback address."""
+    record = sent_record(owner)
+    old_path = f"/support-pin/sms/status/{record.pk}/"
+    data = {"MessageSid": "SMabc", "MessageStatus": "delivered"}
+    assert signed_post(client, old_path, data).status_code == 204
+    record.refresh_from_db()
+    assert record.status == SmsMessage.Status.DELIVERED
+    assert signed_post(client, old_path, data, token="another-token").status_code == 403

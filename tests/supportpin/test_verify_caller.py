@@ -4,9 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.urls import reverse
 
-from supportpin.models import AssistedAction, PinEvent, VerificationAttempt
+from portal.admin import ReadOnlyAuditAdmin
+from sms.models import InboundSms, SmsMessage
+from supportpin.models import AssistedAction, PinEvent, SupportPin, VerificationAttempt
 from supportpin.services import (
     VerificationRequired,
     assisted_action_record,
@@ -37,7 +40,7 @@ def test_customers_cannot_reach_the_agent_pages(owner_client, owner):
         reverse("admin:supportpin_callerverification_send_pin", args=[owner.pk]),
         reverse("admin:supportpin_verificationattempt_changelist"),
         reverse("admin:supportpin_assistedaction_changelist"),
-        reverse("admin:portal_smsmessage_changelist"),
+        reverse("admin:sms_smsmessage_changelist"),
     ]:
         response = owner_client.get(url)
         assert response.status_code == 302
@@ -158,18 +161,38 @@ def test_five_failures_in_30_minutes_lock_verification_for_30_minutes(agent, own
     assert PinEvent.objects.filter(user=owner, kind=PinEvent.Kind.LOCKED).count() == 1
 
 
+def five_wrong_pins_at_t0(agent, owner, capture_on_commit) -> None:
+    with time_machine.travel(T0, tick=False):
+        activate_pin(owner)
+        with capture_on_commit(execute=True):
+            for _ in range(5):
+                support_pin_verify(user=owner, pin=wrong(pin_of(owner)), agent=agent)
+
+
 def test_the_customer_is_emailed_when_the_30_minute_lock_engages(
     django_capture_on_commit_callbacks, agent, owner, mailbox
 ):
-    with time_machine.travel(T0, tick=False):
-        activate_pin(owner)
-        with django_capture_on_commit_callbacks(execute=True):
-            for _ in range(5):
-                support_pin_verify(user=owner, pin=wrong(pin_of(owner)), agent=agent)
+    five_wrong_pins_at_t0(agent, owner, django_capture_on_commit_callbacks)
     [email] = mailbox
     assert email.to == [owner.email]
     assert "30 minutes" in email.subject
     assert "12:40" in email.body
+
+
+def test_the_lock_lasts_as_long_as_its_setting_says_and_the_email_names_it(
+    settings, django_capture_on_commit_callbacks, agent_client, agent, owner, mailbox
+):
+    settings.SUPPORT_PIN_SOFT_LOCK_MINUTES = 45
+    five_wrong_pins_at_t0(agent, owner, django_capture_on_commit_callbacks)
+    [email] = mailbox
+    assert "locked for 45 minutes" in email.subject
+    assert "12:55" in email.body
+    with time_machine.travel(T0 + timedelta(minutes=44), tick=False):
+        page = agent_client.get(PAGE, {"login": owner.pk})
+        assert "until 12:55" in page.text
+        assert support_pin_verify(user=owner, pin=pin_of(owner), agent=agent).result == "locked"
+    with time_machine.travel(T0 + timedelta(minutes=45), tick=False):
+        assert support_pin_verify(user=owner, pin=pin_of(owner), agent=agent).succeeded
 
 
 def test_failures_spread_over_more_than_30_minutes_do_not_lock(agent, owner):
@@ -282,8 +305,21 @@ def test_the_agent_sees_why_an_sms_failed(agent_client, owner, twilio_standin):
     twilio_standin.script(twilio_standin.error(400, 21211, "Invalid 'To' Phone Number"))
     url = reverse("admin:supportpin_callerverification_send_pin", args=[owner.pk])
     page = agent_client.post(url, follow=True)
-    assert "21211" in page.text
-    assert "Invalid &#x27;To&#x27; Phone Number" in page.text
+    assert "21211: The number is not a valid phone number." in page.text
+
+
+def test_the_agent_reads_why_an_sms_failed_in_their_language_not_the_providers_english(
+    agent, agent_client, owner, twilio_standin
+):
+    agent.language = "el"
+    agent.save()
+    activate_pin(owner)
+    twilio_standin.script(twilio_standin.error(400, 21614, "'To' number is not a valid mobile"))
+    url = reverse("admin:supportpin_callerverification_send_pin", args=[owner.pk])
+    page = agent_client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="el")
+    row = page.text.split('data-testid="sms-')[1].split("</tr>")[0]
+    assert "21614: Αυτός ο αριθμός δεν είναι κινητό· δεν μπορεί να λάβει SMS." in row
+    assert "valid mobile" not in row
 
 
 # --- Recording actions -------------------------------------------------------------------
@@ -363,6 +399,12 @@ def test_nothing_in_the_audit_trail_can_be_edited_or_deleted(supervisor_client, 
     assert supervisor_client.get(reverse("admin:supportpin_assistedaction_add")).status_code == 403
     action.refresh_from_db()
     assert action.detail == "x"
+
+
+def test_every_audit_trail_and_the_sms_log_share_the_read_only_audit_admin():
+    audited = [VerificationAttempt, AssistedAction, PinEvent, SupportPin, SmsMessage, InboundSms]
+    for model in audited:
+        assert isinstance(admin.site._registry[model], ReadOnlyAuditAdmin), model
 
 
 @time_machine.travel(T0, tick=False)

@@ -1,4 +1,4 @@
-"""Development backend: the message is already stored (portal.models.SmsMessage, with
+"""Development backend: the message is already stored (sms.models.SmsMessage, with
 secrets masked); this prints the full text to the console so a developer can read it."""
 
 import sys

@@ -6,7 +6,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from portal.sms import SmsPermanentError, SmsTransientError
+from sms import SmsPermanentError, SmsTransientError, errors
 
 # Errors that no retry can fix: invalid number, unsubscribed (STOP), not a mobile,
 # region not enabled for the account.
@@ -41,5 +41,5 @@ class TwilioBackend:
                 raise SmsTransientError(error.msg, code=code) from None
             raise SmsPermanentError(error.msg, code=code) from None
         except (requests.ConnectionError, requests.Timeout) as error:
-            raise SmsTransientError(type(error).__name__, code="network") from None
+            raise SmsTransientError(type(error).__name__, code=errors.NETWORK) from None
         return message.sid

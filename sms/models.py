@@ -3,6 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sms.errors import error_text
+from sms.purposes import purpose_choices
+
 
 class SmsMessage(models.Model):
     """One SMS, from the request that asked for it to the provider's last delivery report.
@@ -10,9 +13,6 @@ class SmsMessage(models.Model):
     The body is stored as the recipient would read it, except for secrets (a Support PIN
     is masked); the task that sends the message renders the real text at send time.
     """
-
-    class Purpose(models.TextChoices):
-        SUPPORT_PIN = "support_pin", _("Support PIN")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -29,7 +29,8 @@ class SmsMessage(models.Model):
     # Short labels carry a context: "to", "status" and "error" mean other things elsewhere
     # (a ticket's new value, a ticket's status, a ticket category).
     to = models.CharField(pgettext_lazy("sms recipient", "to"), max_length=20)
-    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    # Named by the caller that sent it (sms.purposes).
+    purpose = models.CharField(_("purpose"), max_length=30, choices=purpose_choices)
     body = models.TextField(_("text (secrets masked)"), blank=True)
     status = models.CharField(
         pgettext_lazy("sms delivery", "status"),
@@ -78,3 +79,28 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} → {self.to} ({self.get_status_display()})"
+
+    @property
+    def error_display(self) -> str:
+        """Why the SMS did not go out, in the reader's language; empty when it did."""
+        if not (self.error_code or self.error_message):
+            return ""
+        return error_text(self.error_code)
+
+
+class InboundSms(models.Model):
+    """A message received on the provider's number. Its provider ID is unique, so a
+    webhook delivered again (a provider's retry, or a replay of a signed request) is
+    handled once."""
+
+    provider_sid = models.CharField(_("provider message ID"), max_length=64, unique=True)
+    from_number = models.CharField(pgettext_lazy("sms sender", "from"), max_length=40)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("received SMS")
+        verbose_name_plural = _("received SMS")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_number} ({self.provider_sid})"

@@ -1,10 +1,11 @@
-"""Writes to the SMS record: queueing under the anti-abuse limits, sending, and delivery
-reports.
+"""Writes to the SMS record: queueing under the anti-abuse limits, sending, delivery
+reports, and the record of messages received.
 
 Sending: the record is claimed with a conditional UPDATE (queued -> sending), so a task
 that the broker delivers twice sends at most once. A transient failure puts the record
 back to queued and raises SmsTransientError for the task to retry; a permanent one marks
-it failed with the provider's error, which the agent sees.
+it failed with the provider's error code, which people read described in their language
+(`SmsMessage.error_display`).
 
 Each message carries a status callback URL with the record's id, so a delivery report
 finds its record even when it arrives before the provider's message ID is saved. Records
@@ -18,18 +19,21 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
+from portal.exceptions import Refusal
 from portal.mail import render_email
-from portal.models import SmsMessage
-from portal.sms import SmsPermanentError, SmsTransientError, send_sms
 from portal.tasks import send_email
+from sms import SmsPermanentError, SmsTransientError, errors, send_sms
+from sms.models import InboundSms, SmsMessage
 
 Status = SmsMessage.Status
 logger = logging.getLogger(__name__)
@@ -46,8 +50,8 @@ STATUS_RANK = {
     Status.FAILED: 4,
     Status.EXPIRED: 4,
 }
-# The error an agent reads on a record whose sending was interrupted (kept in English, as
-# the provider's errors are; the agent's page explains the status in their language).
+# The log's text on a record whose sending was interrupted (kept in English, as the
+# provider's errors are; people read `SmsMessage.error_display`, in their language).
 OUTCOME_UNKNOWN_ERROR = "sending was interrupted; the SMS may or may not have gone out"
 TWILIO_STATUSES = {
     "accepted": Status.SENT,
@@ -65,19 +69,15 @@ TWILIO_STATUSES = {
 SMS_QUEUE_LOCK_KEY = 7_316_200
 
 
-class SmsRefused(Exception):
+class SmsRefused(Refusal):
     """A limit refuses the message; `message` says why, for the person who asked."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _start_of_day(now: datetime) -> datetime:
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _check_limits(*, user, ip_address: str | None, now: datetime) -> None:
+def _check_limits(*, user: AbstractBaseUser | None, ip_address: str | None, now: datetime) -> None:
     sent = SmsMessage.objects.all()
     if sent.filter(created_at__gte=_start_of_day(now)).count() >= settings.SMS_DAILY_GLOBAL_CAP:
         _alert_supervisors_of_cap(now=now)
@@ -86,12 +86,20 @@ def _check_limits(*, user, ip_address: str | None, now: datetime) -> None:
         )
     if user is not None:
         mine = sent.filter(user=user)
+        minutes = settings.SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES
         if (
-            mine.filter(created_at__gte=now - timedelta(minutes=30)).count()
-            >= settings.SMS_LIMIT_PER_LOGIN_HALF_HOUR
+            mine.filter(created_at__gte=now - timedelta(minutes=minutes)).count()
+            >= settings.SMS_LIMIT_PER_LOGIN_WINDOW
         ):
             raise SmsRefused(
-                _("Too many SMS for this login in the last 30 minutes. Please wait a little.")
+                ngettext(
+                    "Too many SMS for this login in the last %(minutes)d minute. "
+                    "Please wait a little.",
+                    "Too many SMS for this login in the last %(minutes)d minutes. "
+                    "Please wait a little.",
+                    minutes,
+                )
+                % {"minutes": minutes}
             )
         if (
             mine.filter(created_at__gte=now - timedelta(days=1)).count()
@@ -120,7 +128,7 @@ def _alert_supervisors_of_cap(*, now: datetime) -> None:
         .values_list("email", flat=True)
     )
     subject, text, html = render_email(
-        "supportpin/email/sms_cap_reached",
+        "sms/email/cap_reached",
         {"cap": settings.SMS_DAILY_GLOBAL_CAP, "day": day},
         settings.LANGUAGE_CODE,
     )
@@ -135,14 +143,15 @@ def sms_queue(
     to: str,
     purpose: str,
     body: str,
-    user=None,
-    requested_by=None,
+    user: AbstractBaseUser | None = None,
+    requested_by: AbstractBaseUser | None = None,
     ip_address: str | None = None,
     expires_at: datetime | None = None,
 ) -> SmsMessage:
     """Store an SMS to be sent by a task, or raise SmsRefused when a limit forbids it.
 
-    `body` must already have any secret masked. The caller enqueues its task on commit.
+    `purpose` is one the caller registered (sms.purposes). `body` must already have any
+    secret masked. The caller enqueues its task on commit.
     """
     _serialise_sms_requests()
     now = timezone.now()
@@ -196,7 +205,7 @@ def sms_status_report(
 
 
 def _status_callback_url(sms: SmsMessage) -> str:
-    return f"{settings.SITE_URL}{reverse('supportpin:sms:status', args=[sms.pk])}"
+    return f"{settings.SITE_URL}{reverse('sms:status', args=[sms.pk])}"
 
 
 # The text holds secrets (a PIN) in this frame and every one below, down to the provider's SDK.
@@ -221,10 +230,20 @@ def sms_deliver(*, sms_id: int, render: Callable[[SmsMessage], str | None]) -> S
     try:
         body = render(sms)
     except Exception:
-        _finish(sms, status=Status.FAILED, error_message="the text could not be prepared")
+        _finish(
+            sms,
+            status=Status.FAILED,
+            error_code=errors.NOT_PREPARED,
+            error_message="the text could not be prepared",
+        )
         raise
     if body is None:
-        _finish(sms, status=Status.FAILED, error_message="no longer applicable")
+        _finish(
+            sms,
+            status=Status.FAILED,
+            error_code=errors.NOT_APPLICABLE,
+            error_message="no longer applicable",
+        )
         return sms
     try:
         sid = send_sms(sms.to, body, status_callback=_status_callback_url(sms))
@@ -236,7 +255,12 @@ def sms_deliver(*, sms_id: int, render: Callable[[SmsMessage], str | None]) -> S
         return sms
     except Exception:
         # The provider may have taken the message before the error: never resent.
-        _finish(sms, status=Status.UNKNOWN, error_message=OUTCOME_UNKNOWN_ERROR)
+        _finish(
+            sms,
+            status=Status.UNKNOWN,
+            error_code=errors.INTERRUPTED,
+            error_message=OUTCOME_UNKNOWN_ERROR,
+        )
         raise
     _record_sent(sms, provider_sid=sid)
     return sms
@@ -249,7 +273,7 @@ def sms_give_up(*, sms_id: int, error_message: str) -> None:
     )
 
 
-def _finish(sms: SmsMessage, *, status: str, **fields) -> None:
+def _finish(sms: SmsMessage, *, status: str, **fields: str) -> None:
     """Record how sending ended, unless a delivery report or the sweep got there first.
 
     Back to queued (for a retry) only from sending: once a record is marked unknown, the
@@ -285,8 +309,8 @@ def sms_close_abandoned(*, now: datetime | None = None) -> tuple[int, int]:
 
     Queued past the time it should be sent by (the task expired in the broker, or was
     lost): expired. Sending for longer than any send can take (the worker died, or an
-    unexpected error): unknown, with an error saying so. Neither is ever resent: a PIN
-    SMS must not arrive twice, so whether to send another is the agent's call.
+    unexpected error): unknown, with an error saying so. Neither is ever resent: an SMS
+    with a code must not arrive twice, so whether to send another is the sender's call.
     Returns (expired, unknown).
     """
     now = now or timezone.now()
@@ -316,10 +340,31 @@ def sms_close_abandoned(*, now: datetime | None = None) -> tuple[int, int]:
         .values_list("pk", flat=True)
     )
     unknown = SmsMessage.objects.filter(pk__in=unknown_ids, status=Status.SENDING).update(
-        status=Status.UNKNOWN, status_changed_at=now, error_message=OUTCOME_UNKNOWN_ERROR
+        status=Status.UNKNOWN,
+        status_changed_at=now,
+        error_code=errors.INTERRUPTED,
+        error_message=OUTCOME_UNKNOWN_ERROR,
     )
     if expired_ids or unknown_ids:
         logger.warning(
             "Abandoned SMS closed: expired %s, outcome unknown %s", expired_ids, unknown_ids
         )
     return expired, unknown
+
+
+def sms_inbound_record(*, provider_sid: str, from_number: str) -> bool:
+    """Record a message received on the provider's number, before its caller acts on it.
+
+    False when this message was recorded before (the provider retried its webhook, or a
+    signed request was replayed) or has no provider ID: the caller then does nothing.
+    Call it in the transaction of the caller's action, so that a failed action leaves no
+    record and the provider's retry is handled.
+    """
+    if not provider_sid:
+        return False
+    try:
+        with transaction.atomic():
+            InboundSms.objects.create(provider_sid=provider_sid[:64], from_number=from_number[:40])
+    except IntegrityError:
+        return False
+    return True

@@ -2,8 +2,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal.sms.services import sms_status_report
-from portal.sms.webhooks import twilio_request_is_signed
+from sms.services import sms_status_report
+from sms.webhooks import twilio_request_is_signed
 
 
 @csrf_exempt

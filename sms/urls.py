@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.sms import views
+from sms import views
 
 app_name = "sms"
 
