@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from accounts.mfa import demo as two_factor_demo
 from accounts.models import Customer, User
 from supportpin import demo as supportpin_demo
 from tickets import demo as tickets_demo
@@ -120,3 +121,4 @@ class Command(BaseCommand):
     def _seed_apps(self) -> None:
         tickets_demo.seed_demo(stdout=self.stdout)
         supportpin_demo.seed_demo(stdout=self.stdout)
+        two_factor_demo.seed_demo(stdout=self.stdout)
