@@ -66,6 +66,17 @@ def logged_in_verified(user: User) -> CommittingClient:
     return c
 
 
+def admin_log_in(page, username: str, device: TOTPDevice) -> None:
+    """In the browser `page`, log a staff login in at the admin: the password, then the
+    code of its authenticator app."""
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
+
+
 def make_customer(
     name: str = "Acme Hosting", plan: str = Customer.Plan.BASIC, **kwargs
 ) -> Customer:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -78,7 +80,6 @@ def login_complete(
     pending = request.session.pop(PENDING_SESSION_KEY)
     auth_login(request, user, backend=pending["backend"])
     otp_login(request, device)
-    mark_reauthenticated(request)
     user_login_recorded(user=user, ip_address=client_ip(request))
     response = redirect(pending["next"])
     remember_language(request, response, user.language)
@@ -90,16 +91,25 @@ def login_complete(
 def password_login_done(request: HttpRequest, user: User) -> None:
     """A login by password alone: the login has no second factor, or this browser is
     remembered for it. A remembered browser's session counts as verified by the login's
-    default device, so that every page treats it as such."""
+    default device, so that every page treats it as such; but a security change still
+    asks for a code, which this login has not given."""
     m = default_method(user)
     devices = devices_of(user, m) if m else confirmed_devices(user)
     if devices:
         otp_login(request, devices[0])
-    mark_reauthenticated(request)
+        request.session.pop(REAUTH_SESSION_KEY, None)
 
 
 def mark_reauthenticated(request: HttpRequest) -> None:
     request.session[REAUTH_SESSION_KEY] = time.time()
+
+
+@receiver(user_logged_in)
+def _credentials_just_given(sender, request: HttpRequest | None, user: User, **kwargs) -> None:
+    # Whatever form logged the session in (the portal's, after its second step, or the
+    # admin's), the login has just proved who it is.
+    if request is not None and hasattr(request, "session"):
+        mark_reauthenticated(request)
 
 
 def recently_authenticated(request: HttpRequest) -> bool:

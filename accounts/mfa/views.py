@@ -347,7 +347,12 @@ class AuthenticatorAppView(ReauthenticationRequiredMixin, View):
             {
                 "form": form,
                 "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-                "qr_svg": qr.svg_inline(scale=5, svgclass="qr-code", lineclass=None),
+                "qr_svg": qr.svg_inline(
+                    scale=5,
+                    svgclass="qr-code",
+                    lineclass=None,
+                    title=_("QR code for your authenticator app"),
+                ),
                 "step": device.step,
             },
             status=status,

@@ -529,7 +529,6 @@ def test_a_two_factor_change_asks_again_for_the_password_and_a_code_after_ten_mi
 
 
 def test_without_two_factor_re_authentication_asks_only_the_password(owner_client, owner):
-    owner_client.session.pop("reauthenticated_at", None)
     page = owner_client.get(f"{REAUTH}?next={SECURITY}")
     assert "This change needs your password again." in page.text
     assert 'name="code"' not in page.text
@@ -538,7 +537,18 @@ def test_without_two_factor_re_authentication_asks_only_the_password(owner_clien
 
 
 def test_adding_an_app_long_after_logging_in_asks_for_the_password(owner_client):
-    response = owner_client.post(reverse("accounts:security_app"), {"action": "start"})
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        response = owner_client.post(reverse("accounts:security_app"), {"action": "start"})
+    assert response["Location"].startswith(REAUTH)
+
+
+def test_a_remembered_browser_gives_no_code_so_a_change_asks_for_one(client, owner):
+    device = totp_device(owner)
+    remembered_login(client, owner, device)
+    password_step(client, owner)
+
+    response = client.post(reverse("accounts:security_recovery_show"))
+
     assert response["Location"].startswith(REAUTH)
 
 
@@ -573,7 +583,6 @@ def test_a_staff_login_with_only_email_codes_must_still_enrol():
 def test_a_staff_login_enrols_an_app_and_then_opens_the_admin():
     agent = make_user("new.agent", is_staff=True)
     client = logged_in(agent)
-    client.post(reverse("accounts:reauthenticate"), {"password": PASSWORD})
     client.post(reverse("accounts:security_app"), {"action": "start"})
     device = TOTPDevice.objects.get(user=agent)
 
