@@ -146,6 +146,7 @@ class AccountEvent(models.Model):
         RECOVERY_CODES = "recovery_codes", _("Recovery codes generated")
         TWO_FACTOR_LOCKED = "two_factor_locked", _("Second step locked")
         BROWSERS_FORGOTTEN = "browsers_forgotten", _("Remembered browsers forgotten")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by support")
 
     user = models.ForeignKey(
         User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="account_events"

@@ -208,6 +208,8 @@ TWO_FACTOR_THROTTLE_FACTOR = 1
 OTP_TOTP_THROTTLE_FACTOR = TWO_FACTOR_THROTTLE_FACTOR
 OTP_EMAIL_THROTTLE_FACTOR = TWO_FACTOR_THROTTLE_FACTOR
 OTP_TOTP_ISSUER = SITE_NAME
+# Nobody reads a login's TOTP secret or email code in the admin, not even a superuser.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_EMAIL_TOKEN_VALIDITY = 60 * _env_int("TWO_FACTOR_EMAIL_CODE_MINUTES", 10)
 OTP_EMAIL_COOLDOWN_DURATION = 30
 # Passkeys: WebAuthn refuses an IP address as relying party, so the RP ID is the host

@@ -36,7 +36,7 @@ def has_staff_factor(user: User) -> bool:
 def enabled_methods(user: User) -> list[Method]:
     """The methods the login has a confirmed device of, in the order of METHODS."""
     found = {method_of(device) for device in confirmed_devices(user)}
-    return [m for m in METHODS if m in found and (m.staff_allowed or not user.is_staff)]
+    return [m for m in METHODS if m in found]
 
 
 def primary_methods(user: User) -> list[Method]:

@@ -10,8 +10,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import device_classes
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_email.models import EmailDevice
@@ -346,3 +348,28 @@ def remembered_browsers_forget(*, user: User, acting_user: User) -> None:
     """Every browser remembered for this login gives a code at its next login."""
     _record(user=user, kind=AccountEvent.Kind.BROWSERS_FORGOTTEN, actor=acting_user)
     _settings_changed(user)
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, acting_user: User) -> None:
+    """Support turns 2FA off for a login that lost every method (after checking who is
+    asking, see the README): every device goes, the agent is recorded, the login's owner
+    is emailed. The login adds its methods again from the Security page."""
+    for model in device_classes():
+        model.objects.filter(user=user).delete()
+    TwoFactorState.objects.filter(user=user).update(
+        default_method="", failures=0, locked_until=None
+    )
+    _settings_changed(user)
+    _record(
+        user=user,
+        kind=AccountEvent.Kind.TWO_FACTOR_RESET,
+        actor=acting_user,
+        agent=acting_user.get_full_name(),
+    )
+    email_user(
+        user,
+        "accounts/email/two_factor_reset",
+        agent=acting_user.get_short_name(),
+        security_url=f"{settings.SITE_URL}{reverse('accounts:security')}",
+    )

@@ -100,7 +100,9 @@ class SecondStepView(View):
         if not self.methods:
             return redirect("accounts:login")
         chosen = methods.method(request.GET.get("method") or request.POST.get("method", ""))
-        self.method = chosen if chosen in self.methods else default_method(self.user)
+        if chosen not in self.methods:
+            chosen = default_method(self.user) or self.methods[0]
+        self.method = chosen
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -133,7 +135,7 @@ class SecondStepView(View):
         except services.SecondStepLocked:
             return self._render(form, status=429)
         except Refusal as refusal:
-            form.add_error("code", refusal.message)
+            form.add_error(None if self.method.kind == "passkey" else "code", refusal.message)
             return self._render(form, status=400)
         return login_complete(request, self.user, device, remember=form.cleaned_data["remember"])
 

@@ -69,7 +69,7 @@ def registration_complete(request: HttpRequest, user: User, data: dict) -> Devic
     if not state:
         raise CodeRefused(_("That took too long. Please try again."))
     try:
-        with rewrite_exceptions(logger=logger):
+        with rewrite_exceptions(logger=None):
             return _helper(request).register_complete(user=user, state=state, data=data)
     except (OTPWebAuthnApiError, KeyError, TypeError, ValueError) as error:
         logger.info("Passkey registration refused: %s", error)
@@ -89,7 +89,7 @@ def authentication_check(request: HttpRequest, user: User, data: dict) -> Device
     if not state:
         raise CodeRefused(_("That took too long. Please try again."))
     try:
-        with rewrite_exceptions(logger=logger):
+        with rewrite_exceptions(logger=None):
             device = _helper(request).authenticate_complete(user=user, state=state, data=data)
     except (OTPWebAuthnApiError, KeyError, TypeError, ValueError) as error:
         logger.info("Passkey refused: %s", error)

@@ -1,6 +1,7 @@
 """Two-factor authentication (issue 8): the login's second step, wrong codes, remembered
 browsers, the Security page, recovery codes, re-authentication and staff enrolment."""
 
+import json
 import re
 import time
 from datetime import timedelta
@@ -593,3 +594,92 @@ def test_a_staff_login_enrols_an_app_and_then_opens_the_admin():
 
 def test_the_verified_staff_client_opens_the_admin(agent_client):
     assert agent_client.get("/admin/").status_code == 200
+
+
+def test_a_staff_login_with_only_email_codes_passes_the_second_step_then_must_enrol(client):
+    agent = make_user("mail.agent", is_staff=True)
+    EmailDevice.objects.create(user=agent, name="Email", confirmed=True)
+    password_step(client, agent)
+
+    page = client.get(SECOND_STEP)
+    assert "Email me a code" in page.text
+
+
+# --- Passkeys (the ceremony itself runs in tests/browser/test_two_factor.py) -----------
+
+
+def test_a_passkey_needs_a_name_before_the_browser_is_asked(owner):
+    client = signed_in(owner)
+    response = client.post(
+        reverse("accounts:passkey_register_begin"), {"name": ""}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.json()["detail"]
+
+    named = client.post(
+        reverse("accounts:passkey_register_begin"),
+        {"name": "Work laptop"},
+        content_type="application/json",
+    )
+    options = named.json()
+    assert options["rp"]["id"] == "testserver"
+    assert options["user"]["name"] == owner.username
+
+
+def test_the_relying_party_is_the_host_name_and_passkeys_are_not_offered_on_an_ip(owner):
+    client = signed_in(owner)
+    options = client.post(
+        reverse("accounts:passkey_register_begin"),
+        {"name": "Key"},
+        content_type="application/json",
+        HTTP_HOST="localhost:8000",
+    ).json()
+    assert options["rp"]["id"] == "localhost"
+    page = client.get(SECURITY, HTTP_HOST="127.0.0.1:8000")
+    assert "not by an IP address" in page.text
+    assert "Add a passkey or security key" not in page.text
+
+
+def test_a_forged_passkey_answer_is_refused_and_counted(client, owner):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    WebAuthnCredential.objects.create(
+        user=owner, name="Key", credential_id=b"abc", public_key=b"x", sign_count=0
+    )
+    password_step(client, owner)
+    options = client.post(reverse("accounts:passkey_options")).json()
+    assert options["challenge"]
+    forged = {"id": "YWJj", "rawId": "YWJj", "type": "public-key", "response": {}}
+
+    response = client.post(
+        SECOND_STEP, {"method": "passkey", "action": "passkey", "credential": json.dumps(forged)}
+    )
+
+    assert response.status_code == 400
+    assert "This passkey was not accepted for this login." in response.text
+    assert logged_in_as(client) is None
+    assert TwoFactorState.objects.get(user=owner).failures == 1
+
+
+# --- Support resets 2FA for a login that lost everything ------------------------------
+
+
+def test_support_resets_two_factor_from_the_admin_recorded_and_emailed(
+    supervisor_client, supervisor, owner, mailoutbox, client
+):
+    totp_device(owner)
+    with_recovery_codes(owner)
+
+    response = supervisor_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "two_factor_reset", "_selected_action": [owner.pk]},
+    )
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=owner).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=owner).exists()
+    event = AccountEvent.objects.get(user=owner, kind=AccountEvent.Kind.TWO_FACTOR_RESET)
+    assert event.actor == supervisor
+    [mail] = [m for m in mailoutbox if m.to == [owner.email]]
+    assert supervisor.get_short_name() in mail.body
+    assert password_step(client, owner)["Location"] == DASHBOARD
