@@ -27,3 +27,4 @@ def seed_demo(*, stdout) -> None:
         )
         for line in lines:
             stdout.write(line)
+        stdout.write("Without an app: .venv/bin/python manage.py demo_code agent")

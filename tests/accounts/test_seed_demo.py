@@ -46,3 +46,22 @@ def test_seed_demo_runs_twice_without_duplicating_anything_and_logins_work(clien
     )
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
+
+
+def test_seed_demo_gives_the_demo_staff_an_authenticator_app_and_prints_its_secret(client):
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    output = _seed()
+    _seed()
+    for username in ("agent", "supervisor"):
+        [device] = TOTPDevice.objects.filter(user__username=username, confirmed=True)
+        assert b32encode(device.bin_key).decode() in output
+    code = StringIO()
+    call_command("demo_code", "agent", stdout=code)
+    client.post("/admin/login/", {"username": "agent", "password": "demo-Portal-2026"})
+    second_step = client.get("/admin/")
+    response = client.post(second_step["Location"], {"code": code.getvalue().strip()})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

@@ -181,6 +181,7 @@ def test_the_code_of_another_logins_app_is_refused(client, owner, member):
 
     assert response.status_code == 400
     assert logged_in_as(client) is None
+    assert TwoFactorState.objects.get(user=owner).failures == 1
 
 
 def test_django_otp_makes_each_device_wait_after_a_wrong_code(client, owner):
@@ -282,6 +283,21 @@ def test_email_codes_as_second_step_go_to_the_registered_address_in_the_logins_l
     code = re.search(r"\b(\d{3}) (\d{3})\b", mail.body)
     response = client.post(SECOND_STEP, {"method": "email", "code": "".join(code.groups())})
     assert response["Location"] == DASHBOARD
+
+
+def test_an_emailed_code_expires(client, owner, mailoutbox, settings):
+    EmailDevice.objects.create(user=owner, name="Email", confirmed=True)
+    password_step(client, owner)
+    client.post(SECOND_STEP, {"method": "email", "action": "send"})
+    code = "".join(re.search(r"\b(\d{3}) (\d{3})\b", mailoutbox[0].body).groups())
+    assert "It works once, for 10 minutes." in mailoutbox[0].body
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=10, seconds=1)):
+        password_step(client, owner)
+        response = client.post(SECOND_STEP, {"method": "email", "code": code})
+
+    assert response.status_code == 400
+    assert "expired" in response.text
 
 
 def test_a_session_logged_in_another_way_is_asked_for_the_second_step(owner):
