@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.mfa.methods import Method
 
@@ -30,9 +31,12 @@ class SecondStepForm(CodeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["remember"].label = _(
-            "Remember this browser for %(days)s days (do not tick on a shared computer)"
-        ) % {"days": settings.TWO_FACTOR_REMEMBER_DAYS}
+        days = settings.TWO_FACTOR_REMEMBER_DAYS
+        self.fields["remember"].label = ngettext(
+            "Remember this browser for %(days)s day (do not tick on a shared computer)",
+            "Remember this browser for %(days)s days (do not tick on a shared computer)",
+            days,
+        ) % {"days": days}
 
 
 class PasswordAndCodeForm(forms.Form):

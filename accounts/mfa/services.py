@@ -13,6 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import device_classes
 from django_otp.models import Device
 from django_otp.oath import TOTP
@@ -40,10 +41,14 @@ class SecondStepLocked(Refusal):
 
 
 def locked_message() -> str:
-    return _(
+    minutes = settings.TWO_FACTOR_LOCK_MINUTES
+    return ngettext(
         "Too many wrong codes. For your security, the second step is locked for "
-        "%(minutes)s minutes, and we have emailed you about it."
-    ) % {"minutes": settings.TWO_FACTOR_LOCK_MINUTES}
+        "%(minutes)s minute, and we have emailed you about it.",
+        "Too many wrong codes. For your security, the second step is locked for "
+        "%(minutes)s minutes, and we have emailed you about it.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _record(
