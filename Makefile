@@ -21,8 +21,8 @@ compilemessages: $(STAMP)
 
 run: $(STAMP) compilemessages
 	$(BIN)/python manage.py migrate --noinput
-	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
-	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=http://localhost:$(PORT) $(BIN)/python manage.py seed_demo
+	SITE_URL=http://localhost:$(PORT) $(BIN)/python manage.py runserver localhost:$(PORT)
 
 test: $(STAMP) compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mfa import services as mfa_services
 from accounts.models import AccountEvent, Customer, User
 from portal.admin import ReadOnlyAuditAdmin
 
@@ -108,3 +109,20 @@ class AccountEventAdmin(ReadOnlyAuditAdmin):
     list_select_related = ("user", "actor")
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+# --- Two-factor authentication ---------------------------------------------------------
+
+
+@admin.action(description=_("Reset two-factor authentication (the login lost every method)"))
+def two_factor_reset(modeladmin, request, queryset) -> None:
+    for user in queryset:
+        mfa_services.two_factor_reset(user=user, acting_user=request.user)
+    modeladmin.message_user(
+        request,
+        _("Two-factor authentication is off for %(count)s login(s); they have been emailed.")
+        % {"count": len(queryset)},
+    )
+
+
+UserAdmin.actions = [*(UserAdmin.actions or []), two_factor_reset]

@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -5,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from accounts.phone import validate_mobile
 
@@ -157,6 +161,13 @@ class AccountEvent(models.Model):
         MEMBER_JOINED = "member_joined", _("Member joined")
         PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
         MEMBER_REMOVED = "member_removed", _("Member removed")
+        TWO_FACTOR_ADDED = "two_factor_added", _("Two-factor method added")
+        TWO_FACTOR_REMOVED = "two_factor_removed", _("Two-factor method removed")
+        TWO_FACTOR_DEFAULT = "two_factor_default", _("Default two-factor method chosen")
+        RECOVERY_CODES = "recovery_codes", _("Recovery codes generated")
+        TWO_FACTOR_LOCKED = "two_factor_locked", _("Second step locked")
+        BROWSERS_FORGOTTEN = "browsers_forgotten", _("Remembered browsers forgotten")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by support")
 
     user = models.ForeignKey(
         User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="account_events"
@@ -181,3 +192,77 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.user})"
+
+
+# --- Two-factor authentication ----------------------------------------------------------
+# The devices themselves are django-otp's (otp_totp, otp_email) and django-otp-webauthn's;
+# what follows is what the portal adds: recovery codes stored hashed, and per-login state.
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class TwoFactorState(models.Model):
+    """Per-login two-factor state that is not a device: the chosen default method, the
+    failures counted across all devices, and the generation that revokes remembered
+    browsers whenever a 2FA setting changes."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="two_factor"
+    )
+    default_method = models.CharField(_("default method"), max_length=20, blank=True)
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+    failures = models.PositiveIntegerField(_("failed codes"), default=0)
+    locked_until = models.DateTimeField(_("second step locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor state")
+        verbose_name_plural = _("two-factor states")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def is_locked(self, at) -> bool:
+        return self.locked_until is not None and at < self.locked_until
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """A login's set of single-use recovery codes. Unlike django-otp's static tokens,
+    the codes are kept only as salted SHA-256 digests: they are long random strings, so a
+    slow password hash would add nothing but latency."""
+
+    salt = models.CharField(max_length=32, default=new_salt)
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def digest(self, code: str) -> str:
+        return hashlib.sha256(f"{self.salt}:{code}".encode()).hexdigest()
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(digest=self.digest(token)).delete()[0]
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+    def get_throttle_factor(self) -> int:
+        return settings.TWO_FACTOR_THROTTLE_FACTOR
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.device.user} #{self.pk}"

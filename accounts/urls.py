@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accounts import views
 
@@ -44,3 +44,6 @@ urlpatterns = [
     path("people/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
 ]
+
+# Two-factor authentication: the login's second step, re-authentication, the Security page.
+urlpatterns += [path("", include("accounts.mfa.urls"))]

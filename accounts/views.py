@@ -23,6 +23,9 @@ from accounts.forms import (
     RegistrationForm,
     SetPasswordForm,
 )
+from accounts.mfa.flows import password_login_done, second_step_start
+from accounts.mfa.remember import browser_remembered
+from accounts.mfa.selectors import second_step_required
 from accounts.models import User
 from accounts.selectors import customer_people
 from accounts.throttle import password_check_failed
@@ -87,8 +90,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        response = super().form_valid(form)
         user = form.get_user()
+        if second_step_required(user) and not browser_remembered(self.request, user):
+            return second_step_start(
+                self.request, user, backend=user.backend, next_url=self.get_success_url()
+            )
+        response = super().form_valid(form)
+        password_login_done(self.request, user)
         services.user_login_recorded(user=user, ip_address=client_ip(self.request))
         remember_language(self.request, response, user.language)
         return response

@@ -46,7 +46,7 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] i
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Public address of the portal, used in links inside emails and SMS.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Support Portal")
 
 INSTALLED_APPS = [
@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
+    "django_otp_webauthn",
     "axes",
     "portal",
     "sms",
@@ -77,6 +80,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Before any view, form or admin filter makes a query from what the request carries.
     "portal.middleware.NulCharacterGuardMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -202,6 +206,37 @@ AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
 # How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of
 # gunicorn; 0 when gunicorn faces the browsers. Lockouts and the audit trail depend on it.
 TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Two-factor authentication (accounts/mfa) -----------------------------------------
+# Failed codes counted per login across all its devices: this many lock the second step
+# for TWO_FACTOR_LOCK_MINUTES, and the login's owner is emailed.
+TWO_FACTOR_FAILURE_LIMIT = _env_int("TWO_FACTOR_FAILURE_LIMIT", 10)
+TWO_FACTOR_LOCK_MINUTES = _env_int("TWO_FACTOR_LOCK_MINUTES", 15)
+# "Remember this browser": how long the signed cookie skips the second step.
+TWO_FACTOR_REMEMBER_DAYS = _env_int("TWO_FACTOR_REMEMBER_DAYS", 30)
+# Password checked, code not yet given: how long the half-done login waits.
+TWO_FACTOR_PENDING_MINUTES = 10
+# Changing a security setting asks again for the password (and a code) unless the login
+# proved it in the last this many minutes (ASVS 3.7.1).
+REAUTH_MINUTES = _env_int("REAUTH_MINUTES", 10)
+RECOVERY_CODE_COUNT = 10
+# django-otp's per-device back-off: 1, 2, 4, 8 ... seconds after successive failures.
+TWO_FACTOR_THROTTLE_FACTOR = 1
+OTP_TOTP_THROTTLE_FACTOR = TWO_FACTOR_THROTTLE_FACTOR
+OTP_EMAIL_THROTTLE_FACTOR = TWO_FACTOR_THROTTLE_FACTOR
+OTP_TOTP_ISSUER = SITE_NAME
+# Nobody reads a login's TOTP secret or email code in the admin, not even a superuser.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_EMAIL_TOKEN_VALIDITY = 60 * _env_int("TWO_FACTOR_EMAIL_CODE_MINUTES", 10)
+OTP_EMAIL_COOLDOWN_DURATION = 30
+# Passkeys: WebAuthn refuses an IP address as relying party, so the RP ID is the host
+# name of the request (e.g. localhost for `make run`), and the browser's origin must be
+# SITE_URL or the request's own origin, whose host ALLOWED_HOSTS has already checked.
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.mfa.webauthn.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.mfa.webauthn.PortalWebAuthnHelper"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -6,7 +6,13 @@ import pytest
 
 from accounts.models import Customer, User
 from portal.celery import app as celery_app
-from tests.factories import CommittingClient, logged_in, make_customer, make_user
+from tests.factories import (
+    CommittingClient,
+    logged_in,
+    logged_in_verified,
+    make_customer,
+    make_user,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -91,9 +97,9 @@ def other_client(other_owner) -> CommittingClient:
 
 @pytest.fixture
 def agent_client(agent) -> CommittingClient:
-    return logged_in(agent)
+    return logged_in_verified(agent)
 
 
 @pytest.fixture
 def supervisor_client(supervisor) -> CommittingClient:
-    return logged_in(supervisor)
+    return logged_in_verified(supervisor)

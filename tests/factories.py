@@ -11,6 +11,9 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from accounts.models import Customer, User
@@ -37,6 +40,41 @@ def logged_in(user: User) -> CommittingClient:
     c = CommittingClient()
     c.force_login(user)
     return c
+
+
+def totp_device(user: User, *, confirmed: bool = True) -> TOTPDevice:
+    """An authenticator app of `user`, confirmed unless told otherwise."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=confirmed)
+
+
+def totp_code(device: TOTPDevice, *, steps_ago: int = 0) -> str:
+    """The code the app of `device` shows now (or `steps_ago` time steps earlier)."""
+    code = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=-steps_ago
+    )
+    return f"{code:0{device.digits}d}"
+
+
+def logged_in_verified(user: User) -> CommittingClient:
+    """A client logged in as `user` past the second step (staff need one for the admin):
+    the login gets an authenticator app, and the session is verified by it."""
+    c = logged_in(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_device(user)
+    session = c.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return c
+
+
+def admin_log_in(page, username: str, device: TOTPDevice) -> None:
+    """In the browser `page`, log a staff login in at the admin: the password, then the
+    code of its authenticator app."""
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
 
 
 def make_customer(

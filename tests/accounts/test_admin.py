@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import AccountEvent, Customer, User
 from portal.admin import ReadOnlyAuditAdmin
-from tests.factories import PASSWORD, make_customer, make_user
+from tests.factories import PASSWORD, make_customer, make_user, totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,17 @@ def listed(response) -> set[str]:
 
 
 def test_staff_log_in_at_admin(client, agent):
+    device = totp_device(agent)
     response = client.post(
         reverse("admin:login"),
         {"username": agent.username, "password": PASSWORD, "next": reverse("admin:index")},
     )
 
+    assert response["Location"] == reverse("admin:index")
+    # Issue 8: the admin asks for the second step before it opens.
+    second_step = client.get(reverse("admin:index"))
+    assert second_step["Location"] == reverse("accounts:second_step")
+    response = client.post(second_step["Location"], {"code": totp_code(device)})
     assert response["Location"] == reverse("admin:index")
     assert client.get(reverse("admin:index")).status_code == 200
 

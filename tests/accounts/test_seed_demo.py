@@ -70,7 +70,7 @@ def test_seed_demo_queues_no_email_so_not_even_a_worker_sends_one(
 def test_production_code_imports_no_test_utilities():
     base = Path(settings.BASE_DIR)
     offenders = []
-    for app in ("accounts", "portal", "tickets", "supportpin"):
+    for app in ("accounts", "portal", "sms", "tickets", "supportpin"):
         for path in (base / app).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 modules = (
@@ -87,3 +87,22 @@ def test_production_code_imports_no_test_utilities():
                 ]
 
     assert offenders == []
+
+
+def test_seed_demo_gives_the_demo_staff_an_authenticator_app_and_prints_its_secret(client):
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    output = _seed()
+    _seed()
+    for username in ("agent", "supervisor"):
+        [device] = TOTPDevice.objects.filter(user__username=username, confirmed=True)
+        assert b32encode(device.bin_key).decode() in output
+    code = StringIO()
+    call_command("demo_code", "agent", stdout=code)
+    client.post("/admin/login/", {"username": "agent", "password": "demo-Portal-2026"})
+    second_step = client.get("/admin/")
+    response = client.post(second_step["Location"], {"code": code.getvalue().strip()})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

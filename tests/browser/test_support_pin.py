@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from supportpin.models import AssistedAction
-from tests.factories import PASSWORD, make_customer, make_user
+from tests.factories import PASSWORD, admin_log_in, make_customer, make_user, totp_device
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +19,7 @@ def test_customer_activates_agent_verifies_and_records_a_dns_change(new_page, se
     settings.SMS_BACKEND = "sms.backends.locmem.LocmemBackend"
     customer = make_customer(name="Bravo Web", contract_number="C-7007")
     make_user("bea.bravo", customer=customer, role=User.Role.OWNER, email="bea@bravo.example")
-    make_user("anna.agent", is_staff=True)
+    agent_app = totp_device(make_user("anna.agent", is_staff=True))
     mail.outbox.clear()
 
     customer_page = new_page()
@@ -36,10 +36,7 @@ def test_customer_activates_agent_verifies_and_records_a_dns_change(new_page, se
     expect(customer_page.locator("[data-countdown]")).to_have_text(re.compile(r"^\(\d+:\d\d\)$"))
 
     agent_page = new_page()
-    agent_page.goto("/admin/login/")
-    agent_page.fill("input[name=username]", "anna.agent")
-    agent_page.fill("input[name=password]", PASSWORD)
-    agent_page.locator("input[type=submit]").click()
+    admin_log_in(agent_page, "anna.agent", agent_app)
     agent_page.get_by_role("link", name="Verify a caller").click()
     agent_page.get_by_label("Contract number, username, email or mobile").fill("+30 691 555 1234")
     agent_page.get_by_role("button", name="Find").click()

@@ -5,7 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_customer, make_user, png_bytes
+from tests.factories import (
+    PASSWORD,
+    admin_log_in,
+    make_customer,
+    make_user,
+    png_bytes,
+    totp_device,
+)
 from tickets import services
 from tickets.defaults import install_defaults
 from tickets.models import Category, SlaPolicy, Ticket
@@ -20,7 +27,7 @@ def test_a_critical_request_with_a_screenshot_reaches_the_top_of_the_queue_and_g
     install_defaults(Category, SlaPolicy)
     customer = make_customer("Acme Hosting", plan="business")
     owner = make_user("olga.owner", customer=customer, role="owner")
-    make_user("anna.agent", is_staff=True)
+    agent_app = totp_device(make_user("anna.agent", is_staff=True))
     for subject in ("Invoice copy", "New mailbox"):
         services.ticket_create(
             requester=owner,
@@ -49,10 +56,7 @@ def test_a_critical_request_with_a_screenshot_reaches_the_top_of_the_queue_and_g
     expect(customer_page.get_by_role("img", name="Preview of screenshot.png")).to_be_visible()
 
     agent_page = new_page()
-    agent_page.goto("/admin/login/")
-    agent_page.fill("#id_username", "anna.agent")
-    agent_page.fill("#id_password", PASSWORD)
-    agent_page.locator("input[type=submit]").click()
+    admin_log_in(agent_page, "anna.agent", agent_app)
     agent_page.goto("/admin/tickets/ticket/")
     first_row = agent_page.locator("#result_list tbody tr").first
     expect(first_row).to_contain_text(ticket.reference)

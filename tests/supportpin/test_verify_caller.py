@@ -121,10 +121,9 @@ def test_success_marks_the_login_verified_for_15_minutes_for_every_agent(
     agent_client, agent, owner
 ):
     other_agent = make_user("bob.agent", is_staff=True)
-    from tests.factories import CommittingClient
+    from tests.factories import logged_in_verified
 
-    other_client = CommittingClient()
-    other_client.force_login(other_agent)
+    other_client = logged_in_verified(other_agent)
     with time_machine.travel(T0, tick=False):
         activate_pin(owner)
         verify(agent_client, owner, pin_of(owner))

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.mfa import demo as two_factor_demo
 from accounts.models import Customer, User
 from portal.mail import emails_dropped
 from supportpin import demo as supportpin_demo
@@ -120,3 +121,4 @@ class Command(BaseCommand):
     def _seed_apps(self) -> None:
         tickets_demo.seed_demo(stdout=self.stdout)
         supportpin_demo.seed_demo(stdout=self.stdout)
+        two_factor_demo.seed_demo(stdout=self.stdout)

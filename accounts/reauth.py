@@ -1,0 +1,36 @@
+"""Re-authentication before a sensitive change (ASVS 3.7.1): the password again and,
+where 2FA is on, a code or a passkey, unless the login proved who it is in the last
+REAUTH_MINUTES. Put `reauthentication_required` on a view function, or
+`ReauthenticationRequiredMixin` first among a class-based view's bases."""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.mfa.flows import recently_authenticated
+
+
+def reauthenticate_redirect(request: HttpRequest) -> HttpResponse:
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
+
+
+def reauthentication_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not recently_authenticated(request):
+            return reauthenticate_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class ReauthenticationRequiredMixin:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not recently_authenticated(request):
+            return reauthenticate_redirect(request)
+        return super().dispatch(request, *args, **kwargs)
