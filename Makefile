@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages migrations-check bench clean
+.PHONY: run test lint format messages compilemessages migrations-check bench bench-mail clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ messages: $(STAMP)
 
 bench: $(STAMP) compilemessages
 	$(BIN)/python bench/run.py
+
+bench-mail: $(STAMP) compilemessages
+	$(BIN)/python bench/mail_forms.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

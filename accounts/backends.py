@@ -24,10 +24,16 @@ class EmailOrUsernameBackend(ModelBackend):
 
 
 def axes_login_name(request: HttpRequest, credentials: dict | None) -> str:
-    """The login as axes counts it: one counter per login, whatever its case."""
+    """The login as axes counts it: one counter per login, whether its username or its
+    email address was typed, in whatever case. A name that is no login's is counted as
+    typed, in lower case."""
     value = ""
     if credentials:
         value = credentials.get("username") or ""
     elif request is not None and request.method == "POST":
         value = request.POST.get("username", "")
-    return value.strip().lower()
+    value = value.strip()
+    try:
+        return User.objects.get_by_login(value).username.lower()
+    except User.DoesNotExist:
+        return value.lower()

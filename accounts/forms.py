@@ -2,28 +2,48 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import Customer, User, language_choices
 from accounts.phone import normalize_mobile
 from accounts.selectors import awaiting_activation
-from accounts.throttle import password_check_minutes, password_checks_blocked
+from accounts.throttle import password_checks_blocked, password_checks_refusal
 
 USERNAME_HELP = _("Letters, digits and @ . + - _ only.")
 
 
-def _clean_username(value: str) -> str:
+USERNAME_TAKEN = _("This username is taken. Please choose another.")
+
+
+def _clean_username_format(value: str) -> str:
     value = value.strip()
     User.username_validator(value)
-    if User.objects.filter(username__iexact=value).exists():
-        raise ValidationError(_("This username is taken. Please choose another."))
     return value
+
+
+def _username_taken(value: str) -> bool:
+    return User.objects.filter(username__iexact=value).exists()
+
+
+def _clean_username(value: str) -> str:
+    value = _clean_username_format(value)
+    if _username_taken(value):
+        raise ValidationError(USERNAME_TAKEN)
+    return value
+
+
+def _refuse_if_too_many_wrong_passwords(user: User) -> None:
+    """Checked before a current password. The views count the wrong ones (error code
+    "password_incorrect"); forms only check, so that validating a form twice, in a test or
+    from the shell, locks nobody out."""
+    if password_checks_blocked(user.pk):
+        raise ValidationError(password_checks_refusal(), code="throttled")
 
 
 class PasswordPairForm(forms.Form):
@@ -76,21 +96,13 @@ class RegistrationForm(PasswordPairForm):
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
 
     def clean_username(self) -> str:
-        return _clean_username(self.cleaned_data["username"])
+        return _clean_username_format(self.cleaned_data["username"])
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
 
     def clean_contract_number(self) -> str:
-        value = self.cleaned_data["contract_number"].strip()
-        if value and Customer.objects.filter(contract_number__iexact=value).exists():
-            raise ValidationError(
-                _(
-                    "This contract already has an account. Ask its owner to invite you "
-                    "from the People page."
-                )
-            )
-        return value
+        return self.cleaned_data["contract_number"].strip()
 
     def clean(self):
         cleaned = super().clean()
@@ -100,7 +112,25 @@ class RegistrationForm(PasswordPairForm):
             full_name=cleaned.get("full_name", ""),
         )
         self._clean_password_pair(candidate)
+        if not self.errors:
+            self._refuse_what_is_taken(cleaned)
         return cleaned
+
+    def _refuse_what_is_taken(self, cleaned: dict) -> None:
+        # Said only of an otherwise valid form, so that finding out which usernames and
+        # contracts exist costs a full registration each (the usual compromise: a username
+        # must be unique, so someone has to be told; the README says so).
+        if _username_taken(cleaned["username"]):
+            self.add_error("username", USERNAME_TAKEN)
+        contract = cleaned.get("contract_number")
+        if contract and Customer.objects.filter(contract_number__iexact=contract).exists():
+            self.add_error(
+                "contract_number",
+                _(
+                    "This contract already has an account. Ask its owner to invite you "
+                    "from the People page."
+                ),
+            )
 
 
 class LoginForm(AuthenticationForm):
@@ -194,24 +224,21 @@ class EmailChangeForm(forms.Form):
         return value
 
     def clean_current_password(self) -> str:
-        # The view counts the wrong passwords (code "password_incorrect"); this only checks.
         value = self.cleaned_data["current_password"]
-        if password_checks_blocked(self.user.pk):
-            minutes = password_check_minutes()
-            raise ValidationError(
-                ngettext(
-                    "Too many wrong passwords. Please try again in %(minutes)d minute.",
-                    "Too many wrong passwords. Please try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                code="throttled",
-            )
+        _refuse_if_too_many_wrong_passwords(self.user)
         if not self.user.check_password(value):
             raise ValidationError(
                 _("Your current password is not correct."), code="password_incorrect"
             )
         return value
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's form, with the same limit on wrong current passwords as the email change."""
+
+    def clean_old_password(self) -> str:
+        _refuse_if_too_many_wrong_passwords(self.user)
+        return super().clean_old_password()
 
 
 class PermissionsForm(forms.ModelForm):
@@ -237,12 +264,9 @@ class InviteMemberForm(PermissionsForm):
         return _clean_username(self.cleaned_data["username"])
 
     def clean_email(self) -> str:
-        value = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=value).exists():
-            raise ValidationError(
-                _("This address already has a login. Each person needs their own address.")
-            )
-        return value
+        # An address that already has a login is not refused: saying so would tell who has
+        # one. The service tells its holder instead of inviting.
+        return self.cleaned_data["email"].strip()
 
 
 class SetPasswordForm(PasswordPairForm):
@@ -263,17 +287,11 @@ class PasswordResetForm(DjangoPasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        # Django would render and send over SMTP in the request, which makes the answer
-        # for a known address measurably slower than for an unknown one.
+    def save(self, *, request, **kwargs) -> None:
+        # Django would render and send over SMTP in the request, and only for an address
+        # with a login, which makes that answer measurably slower than the other. The
+        # service renders and queues the same work either way.
+        email = self.cleaned_data["email"]
         services.password_reset_send(
-            user=context["user"], uid=context["uid"], token=context["token"]
+            email=email, users=list(self.get_users(email)), language=request.LANGUAGE_CODE
         )

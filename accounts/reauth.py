@@ -5,7 +5,7 @@ REAUTH_MINUTES. Put `reauthentication_required` on a view function, or
 
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -14,8 +14,18 @@ from django.urls import reverse
 from accounts.mfa.flows import recently_authenticated
 
 
+def _back_to(request: HttpRequest) -> str:
+    # A form that posts comes back to the page it was sent from: its own address may take
+    # no GET. The re-authentication view checks that the address is on this site.
+    if request.method != "GET":
+        referer = urlsplit(request.headers.get("referer", ""))
+        if referer.netloc == request.get_host() and referer.path:
+            return urlunsplit(("", "", referer.path, referer.query, ""))
+    return request.get_full_path()
+
+
 def reauthenticate_redirect(request: HttpRequest) -> HttpResponse:
-    query = urlencode({"next": request.get_full_path()})
+    query = urlencode({"next": _back_to(request)})
     return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
 
 

@@ -5,14 +5,17 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import AccountEvent, Customer, User
 from accounts.selectors import awaiting_activation
 from accounts.tokens import activation_token, email_change_token, invitation_token
-from portal.mail import email_user, send_templated_email
+from portal.mail import email_nobody, email_user, send_templated_email
 
 
 def _absolute(path: str) -> str:
@@ -42,12 +45,26 @@ def _save_changes(user: User, values: Mapping[str, object]) -> dict[str, object]
     return changed
 
 
+def _stand_in(email: str, language: str) -> User:
+    """A login that does not exist, for a form given an address without one: the email it
+    would get is rendered and queued all the same (see _email_or_pretend), so that the
+    answer takes the same work and time as for an address with a login."""
+    return User(email=email, username=email, language=language)
+
+
+def _email_or_pretend(user: User, template_prefix: str, **context: object) -> None:
+    if user.pk is None:
+        email_nobody(user, template_prefix, **context)
+    else:
+        email_user(user, template_prefix, **context)
+
+
 def activation_link(user: User) -> str:
     return _absolute(reverse("accounts:activate", args=[activation_token().make(user)]))
 
 
 def _send_activation(user: User) -> None:
-    email_user(
+    _email_or_pretend(
         user,
         "accounts/email/activation",
         link=activation_link(user),
@@ -118,23 +135,22 @@ def user_activate(*, token: str) -> User | None:
     return user
 
 
-def activation_resend(*, email: str) -> None:
-    """Email a fresh activation link if `email` belongs to a login awaiting activation."""
+@transaction.atomic
+def activation_resend(*, email: str, language: str) -> None:
+    """Email a fresh activation link if `email` belongs to a login awaiting activation;
+    otherwise do the same work and send nothing."""
     user = awaiting_activation(User.objects.filter(email__iexact=email)).first()
-    if user is not None:
-        with transaction.atomic():
-            _send_activation(user)
+    _send_activation(user or _stand_in(email, language))
 
 
-def username_remind(*, email: str) -> None:
-    """Email the username to the account's address; silent when there is no account."""
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        return
-    with transaction.atomic():
-        email_user(
-            user, "accounts/email/username_reminder", login_url=_absolute(reverse("accounts:login"))
-        )
+@transaction.atomic
+def username_remind(*, email: str, language: str) -> None:
+    """Email the username to the account's address; when there is no account, do the
+    same work and send nothing."""
+    user = User.objects.filter(email__iexact=email).first() or _stand_in(email, language)
+    _email_or_pretend(
+        user, "accounts/email/username_reminder", login_url=_absolute(reverse("accounts:login"))
+    )
 
 
 @transaction.atomic
@@ -239,20 +255,25 @@ def email_change_confirm(*, token: str) -> User | None:
     return user
 
 
-def password_reset_send(*, user: User, uid: str, token: str) -> None:
-    """Email the link of Django's password reset, like every other email: in the login's
-    language, with the public address of SITE_URL rather than the request's Host header,
-    and delivered by the task after commit so that an address with an account gets its
-    answer as fast as one without."""
-    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+@transaction.atomic
+def password_reset_send(*, email: str, users: list[User], language: str) -> None:
+    """Email the link of Django's password reset to each of `users` (those Django finds for
+    `email`), like every other email: in the login's language, with the public address of
+    SITE_URL rather than the request's Host header, and delivered by the task after commit.
+    Without a login, the same email is rendered and queued for nobody, so that an address
+    with an account gets its answer in the same time as one without."""
     minutes = max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
-    email_user(
-        user,
-        "accounts/email/password_reset",
-        link=_absolute(path),
-        hours=minutes // 60 if minutes % 60 == 0 else None,
-        minutes=minutes,
-    )
+    for user in users or [_stand_in(email, language)]:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        _email_or_pretend(
+            user,
+            "accounts/email/password_reset",
+            link=_absolute(path),
+            hours=minutes // 60 if minutes % 60 == 0 else None,
+            minutes=minutes,
+        )
 
 
 @transaction.atomic
@@ -285,8 +306,17 @@ def member_invite(
     email: str,
     username: str,
     permissions: dict[str, bool],
-) -> User:
-    """Create an inactive member login and email them a link to choose a password."""
+) -> User | None:
+    """Create an inactive member login and email them a link to choose a password.
+
+    When the address already has a login nothing is created; its holder is told that
+    someone at the customer tried to invite them, and the owner's page answers as for any
+    invitation, so that it reveals nothing about who has a login.
+    """
+    holder = User.objects.filter(email__iexact=email).first()
+    if holder is not None:
+        email_user(holder, "accounts/email/invitation_address_in_use", customer=customer)
+        return None
     member = User(
         username=username,
         email=email,

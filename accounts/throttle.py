@@ -1,11 +1,25 @@
-"""A small limit on password guesses made from inside a session (e.g. the email change
-form), where django-axes, which guards the login form, does not look: at most
-ACCOUNT_PASSWORD_CHECK_LIMIT wrong passwords in ACCOUNT_PASSWORD_CHECK_MINUTES."""
+"""Limits counted in the cache by django-ratelimit, for what django-axes (which guards the
+login form) does not see:
 
-import time
+- password guesses made from inside a session (the email and password change forms,
+  confirming it is you): at most ACCOUNT_PASSWORD_CHECK_LIMIT wrong passwords in
+  ACCOUNT_PASSWORD_CHECK_MINUTES per login;
+- forms that send mail to an address the visitor types: at most
+  MAIL_LIMIT_PER_RECIPIENT_HOUR mails an hour to one address and MAIL_LIMIT_PER_CLIENT_HOUR
+  asked from one client address.
+
+django-ratelimit counts in fixed windows of the period (their edges are staggered per key),
+so at worst twice a limit fits across an edge; it needs no clean-up.
+"""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+from django_ratelimit.core import get_usage, is_ratelimited
+
+_PASSWORD_CHECK_GROUP = "accounts.password-check"  # noqa: S105 (a counter's name)
+_MAIL_RECIPIENT_GROUP = "accounts.mail.recipient"
+_MAIL_CLIENT_GROUP = "accounts.mail.client"
 
 
 def password_check_minutes() -> int:
@@ -13,22 +27,57 @@ def password_check_minutes() -> int:
     return settings.ACCOUNT_PASSWORD_CHECK_MINUTES
 
 
-def _window_seconds() -> int:
-    return password_check_minutes() * 60
+def password_checks_refusal() -> str:
+    """What a login that has given too many wrong passwords is told."""
+    minutes = password_check_minutes()
+    return ngettext(
+        "Too many wrong passwords. Please try again in %(minutes)d minute.",
+        "Too many wrong passwords. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
-def _key(user_pk: int) -> str:
-    # Counting in fixed windows keeps this one cache key per window and needs no clean-up;
-    # at worst twice the limit of guesses fit across a window boundary.
-    window = _window_seconds()
-    return f"accounts:password-check:{user_pk}:{window}:{int(time.time() // window)}"
+def _password_check_usage(user_pk: int, *, increment: bool) -> dict | None:
+    # Counted per login, whatever request asks: forms check without a request at hand, and
+    # django-ratelimit needs one only to read keys from it, which a callable key does not.
+    return get_usage(
+        None,
+        group=_PASSWORD_CHECK_GROUP,
+        key=lambda _group, _request: str(user_pk),
+        rate=(settings.ACCOUNT_PASSWORD_CHECK_LIMIT, password_check_minutes() * 60),
+        increment=increment,
+    )
 
 
 def password_checks_blocked(user_pk: int) -> bool:
-    return (cache.get(_key(user_pk)) or 0) >= settings.ACCOUNT_PASSWORD_CHECK_LIMIT
+    usage = _password_check_usage(user_pk, increment=False)
+    if usage is None:
+        return False
+    # should_limit alone also says "blocked" when the cache cannot be read.
+    return usage["should_limit"] or usage["count"] >= settings.ACCOUNT_PASSWORD_CHECK_LIMIT
 
 
 def password_check_failed(user_pk: int) -> None:
-    key = _key(user_pk)
-    cache.add(key, 0, timeout=_window_seconds())
-    cache.incr(key)
+    _password_check_usage(user_pk, increment=True)
+
+
+def mail_allowed(request: HttpRequest, *, to: str) -> bool:
+    """Count one mail to `to` asked by this request's client; False once either the address
+    or the client has had its share this hour. Callers then send nothing and answer as
+    they would have: the page must not tell that a limit was reached, nor whether the
+    address has a login (which is why every request counts, with a login or not)."""
+    by_recipient = is_ratelimited(
+        request,
+        group=_MAIL_RECIPIENT_GROUP,
+        key=lambda _group, _request: to.strip().lower(),
+        rate=f"{settings.MAIL_LIMIT_PER_RECIPIENT_HOUR}/h",
+        increment=True,
+    )
+    by_client = is_ratelimited(
+        request,
+        group=_MAIL_CLIENT_GROUP,
+        key="ip",
+        rate=f"{settings.MAIL_LIMIT_PER_CLIENT_HOUR}/h",
+        increment=True,
+    )
+    return not (by_recipient or by_client)

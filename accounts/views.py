@@ -17,6 +17,7 @@ from accounts.forms import (
     EmailForm,
     InviteMemberForm,
     LoginForm,
+    PasswordChangeForm,
     PasswordResetForm,
     PermissionsForm,
     ProfileForm,
@@ -27,8 +28,9 @@ from accounts.mfa.flows import password_login_done, second_step_start
 from accounts.mfa.remember import browser_remembered
 from accounts.mfa.selectors import second_step_required
 from accounts.models import User
+from accounts.reauth import ReauthenticationRequiredMixin
 from accounts.selectors import customer_people
-from accounts.throttle import password_check_failed
+from accounts.throttle import mail_allowed, password_check_failed
 from portal.i18n import remember_language
 from portal.net import client_ip
 
@@ -44,6 +46,9 @@ class RegisterView(FormView):
     form_class = RegistrationForm
 
     def form_valid(self, form):
+        # Past the mail limits nothing is registered either: the answer is the same page.
+        if not mail_allowed(self.request, to=form.cleaned_data["email"]):
+            return redirect("accounts:register_done")
         services.customer_register(
             full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],
@@ -71,7 +76,9 @@ class ActivationResendView(FormView):
     form_class = EmailForm
 
     def form_valid(self, form):
-        services.activation_resend(email=form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        if mail_allowed(self.request, to=email):
+            services.activation_resend(email=email, language=self.request.LANGUAGE_CODE)
         return render(self.request, "accounts/activation_resend_done.html")
 
 
@@ -80,7 +87,9 @@ class UsernameReminderView(FormView):
     form_class = EmailForm
 
     def form_valid(self, form):
-        services.username_remind(email=form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        if mail_allowed(self.request, to=email):
+            services.username_remind(email=email, language=self.request.LANGUAGE_CODE)
         return render(self.request, "accounts/username_reminder_done.html")
 
 
@@ -107,9 +116,15 @@ class LogoutView(auth_views.LogoutView):
 
 
 @method_decorator(login_required, name="dispatch")
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(ReauthenticationRequiredMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", code="password_incorrect"):
+            password_check_failed(self.request.user.pk)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -126,6 +141,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not mail_allowed(self.request, to=form.cleaned_data["email"]):
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -169,7 +189,7 @@ class ProfileView(View):
 
 
 @method_decorator(login_required, name="dispatch")
-class EmailChangeView(FormView):
+class EmailChangeView(ReauthenticationRequiredMixin, FormView):
     template_name = "accounts/email_change.html"
     form_class = EmailChangeForm
 
@@ -182,11 +202,11 @@ class EmailChangeView(FormView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        services.email_change_request(
-            user=self.request.user,
-            new_email=form.cleaned_data["new_email"],
-            ip_address=client_ip(self.request),
-        )
+        new_email = form.cleaned_data["new_email"]
+        if mail_allowed(self.request, to=new_email):
+            services.email_change_request(
+                user=self.request.user, new_email=new_email, ip_address=client_ip(self.request)
+            )
         return render(
             self.request,
             "accounts/email_change_sent.html",
@@ -226,18 +246,17 @@ class PeopleView(View):
         form = InviteMemberForm(request.POST)
         if not form.is_valid():
             return self._render(form, status=400)
-        member = services.member_invite(
-            customer=request.user.customer,
-            acting_user=request.user,
-            full_name=form.cleaned_data["full_name"],
-            email=form.cleaned_data["email"],
-            username=form.cleaned_data["username"],
-            permissions=form.permissions(),
-        )
-        messages.success(
-            request,
-            _("An invitation has been sent to %(email)s.") % {"email": member.email},
-        )
+        email = form.cleaned_data["email"]
+        if mail_allowed(request, to=email):
+            services.member_invite(
+                customer=request.user.customer,
+                acting_user=request.user,
+                full_name=form.cleaned_data["full_name"],
+                email=email,
+                username=form.cleaned_data["username"],
+                permissions=form.permissions(),
+            )
+        messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": email})
         return redirect("accounts:people")
 
     def _render(self, form: InviteMemberForm, status: int = 200) -> HttpResponse:

@@ -74,6 +74,19 @@ def email_user(user, template_prefix: str, **context) -> None:
     )
 
 
+def email_nobody(user, template_prefix: str, **context) -> None:
+    """Render and queue the email `email_user` would, addressed to nobody: the task drops
+    it. For a login that does not exist (an unsaved stand-in for an address without one),
+    so that a form answers an unknown address with the same work, and in the same time, as
+    a known one."""
+    send_templated_email(
+        to="",
+        template_prefix=template_prefix,
+        context={"user": user, **context},
+        language=user.language,
+    )
+
+
 def _enqueue(task, message: dict) -> None:
     # The change this email reports is already committed: if the broker cannot take the
     # task, send it from this process rather than answer the user with an error.

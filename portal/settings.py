@@ -186,10 +186,17 @@ LOGOUT_REDIRECT_URL = "portal:home"
 ACCOUNT_ACTIVATION_DAYS = _env_int("ACCOUNT_ACTIVATION_DAYS", 3)
 ACCOUNT_EMAIL_CHANGE_HOURS = _env_int("ACCOUNT_EMAIL_CHANGE_HOURS", 24)
 ACCOUNT_INVITATION_DAYS = _env_int("ACCOUNT_INVITATION_DAYS", 7)
-# Wrong current passwords accepted from a logged-in login (e.g. to change the email address)
-# before it must wait out the window.
+# Wrong current passwords accepted from a logged-in login (to change the email address or
+# the password, to confirm it is you) before it must wait out the window.
 ACCOUNT_PASSWORD_CHECK_LIMIT = _env_int("ACCOUNT_PASSWORD_CHECK_LIMIT", 5)
 ACCOUNT_PASSWORD_CHECK_MINUTES = _env_int("ACCOUNT_PASSWORD_CHECK_MINUTES", 15)
+# Forms that send mail (password reset, username reminder, activation resend, registration,
+# email change, invitations): at most this many mails an hour to one recipient address, and
+# this many asked from one client (IP) address. Past either, the page looks the same and
+# nothing is sent. Counted by django-ratelimit in the cache (Redis in production).
+MAIL_LIMIT_PER_RECIPIENT_HOUR = _env_int("MAIL_LIMIT_PER_RECIPIENT_HOUR", 3)
+MAIL_LIMIT_PER_CLIENT_HOUR = _env_int("MAIL_LIMIT_PER_CLIENT_HOUR", 20)
+RATELIMIT_IP_META_KEY = "portal.net.client_ip"
 REGISTRATION_REQUIRES_CONTRACT_NUMBER = _env_bool("REGISTRATION_REQUIRES_CONTRACT_NUMBER", False)
 PASSWORD_RESET_TIMEOUT = _env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 3)
 

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.phone import format_mobile
+from accounts.reauth import reauthentication_required
 from portal.exceptions import Refusal
 from portal.net import client_ip
 from sms.webhooks import twilio_request_is_signed
@@ -126,6 +127,7 @@ def deactivate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @pin_user_required
+@reauthentication_required
 def regenerate(request: HttpRequest) -> HttpResponse:
     flash_outcome(
         request,

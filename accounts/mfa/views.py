@@ -20,7 +20,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import throttle
 from accounts.mfa import methods, services, webauthn
 from accounts.mfa.flows import (
     login_complete,
@@ -47,7 +46,11 @@ from accounts.mfa.selectors import (
 )
 from accounts.models import User
 from accounts.reauth import ReauthenticationRequiredMixin, reauthentication_required
-from accounts.throttle import password_check_failed, password_checks_blocked
+from accounts.throttle import (
+    password_check_failed,
+    password_checks_blocked,
+    password_checks_refusal,
+)
 from portal.exceptions import Refusal
 from portal.net import client_ip
 
@@ -208,11 +211,7 @@ class ReauthenticateView(View):
         if not form.is_valid():
             return self._render(form, status=400)
         if password_checks_blocked(user.pk):
-            form.add_error(
-                "password",
-                _("Too many wrong passwords. Please try again in %(minutes)s minutes.")
-                % {"minutes": throttle.WINDOW_SECONDS // 60},
-            )
+            form.add_error("password", password_checks_refusal())
             return self._render(form, status=429)
         if not user.check_password(form.cleaned_data["password"]):
             password_check_failed(user.pk)

@@ -20,6 +20,7 @@ EMAILS = {
     "email_change_notice": {"new_email": "new@example.com"},
     "password_changed": {"reset_url": LINK},
     "invitation": {"link": LINK, "days": 7},
+    "invitation_address_in_use": {},
 }
 
 
@@ -75,7 +76,7 @@ def test_account_emails_go_to_registered_addresses_only_through_email_user(
             password=PASSWORD,
             company_name="",
         )
-        services.activation_resend(email="nikos@example.com")
+        services.activation_resend(email="nikos@example.com", language="en")
         services.customer_register(
             full_name="Olga",
             email=owner.email,
@@ -83,17 +84,18 @@ def test_account_emails_go_to_registered_addresses_only_through_email_user(
             password=PASSWORD,
             company_name="",
         )
-        services.username_remind(email=owner.email)
+        services.username_remind(email=owner.email, language="en")
         services.password_changed(user=owner, acting_user=owner)
     owner_client.post(reverse("accounts:password_reset"), {"email": owner.email})
     for new_email in (member.email, "olga@new.example"):
         owner_client.post(
             reverse("accounts:email_change"), {"new_email": new_email, "current_password": PASSWORD}
         )
-    owner_client.post(
-        reverse("accounts:people"),
-        {"full_name": "Maria Member", "email": "maria@example.com", "username": "maria"},
-    )
+    for email, username in (("maria@example.com", "maria"), (member.email, "mario2")):
+        owner_client.post(
+            reverse("accounts:people"),
+            {"full_name": "Maria Member", "email": email, "username": username},
+        )
 
     assert direct == ["olga@new.example"]
     assert [message.to[0] for message in mailoutbox] == [
@@ -108,4 +110,5 @@ def test_account_emails_go_to_registered_addresses_only_through_email_user(
         "olga@new.example",  # confirmation link
         owner.email,  # notice of the change asked
         "maria@example.com",  # invitation
+        member.email,  # someone tried to invite their address
     ]

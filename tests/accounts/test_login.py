@@ -255,3 +255,47 @@ def test_behind_a_proxy_addresses_forged_left_of_it_do_not_escape_the_lockout(
 
     assert response.status_code == 429
     assert logged_in_user_id(client) is None
+
+
+def test_guesses_by_username_and_by_email_count_against_the_same_login(client, owner):
+    for login in ["olga.owner", "OLGA.owner", "olga.owner", owner.email, owner.email.upper()]:
+        assert log_in(client, login, "wrong-password").status_code in (200, 429)
+
+    by_username = log_in(client, "olga.owner")
+    by_email = log_in(client, owner.email)
+
+    assert by_username.status_code == by_email.status_code == 429
+    assert logged_in_user_id(client) is None
+
+
+def test_four_guesses_by_username_and_email_leave_the_login_open(client, owner):
+    for login in ["olga.owner", "olga.owner", owner.email, owner.email]:
+        log_in(client, login, "wrong-password")
+
+    assert log_in(client, owner.email).status_code == 302
+
+
+def test_unknown_names_are_counted_as_typed_in_any_case(client, owner):
+    for login in ["Nobody", "NOBODY", "nobody", "noBody", "nobody"]:
+        log_in(client, login, "wrong-password")
+
+    assert log_in(client, "NoBody").status_code == 429
+    assert log_in(client, "nobody@example.com").status_code == 200
+
+
+def test_the_admin_login_counts_guesses_by_username_and_email_with_the_portals(client, agent):
+    admin_login = reverse("admin:login")
+
+    def at_admin(login: str, password: str):
+        return client.post(
+            admin_login, {"username": login, "password": password}, REMOTE_ADDR="203.0.113.7"
+        )
+
+    for _attempt in range(3):
+        at_admin(agent.username.upper(), "wrong-password")
+    log_in(client, agent.email, "wrong-password")
+    at_admin(agent.email, "wrong-password")
+
+    assert at_admin(agent.username, PASSWORD).status_code == 429
+    assert log_in(client, agent.username).status_code == 429
+    assert logged_in_user_id(client) is None

@@ -210,3 +210,63 @@ def test_the_reset_email_speaks_the_language_of_the_login(client, owner, mailout
 
     (message,) = mailoutbox
     assert "Επιλέξτε νέο κωδικό πρόσβασης" in message.subject
+
+
+def change_password(client, old_password: str):
+    return client.post(
+        CHANGE,
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+
+def test_wrong_current_passwords_on_the_password_change_are_limited_like_the_email_change(
+    owner_client, owner, mailoutbox
+):
+    with time_machine.travel(timezone.now(), tick=False):
+        for _ in range(5):
+            refused = change_password(owner_client, "guess-guess-1")
+            assert "Your old password was entered incorrectly" in refused.text
+        blocked = change_password(owner_client, PASSWORD)
+
+        assert blocked.context["form"].errors["old_password"] == [
+            "Too many wrong passwords. Please try again in 15 minutes."
+        ]
+        assert User.objects.get(pk=owner.pk).check_password(PASSWORD)
+        assert mailoutbox == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=15, seconds=1), tick=False):
+        owner_client.force_login(owner)
+        assert change_password(owner_client, PASSWORD)["Location"] == reverse("accounts:profile")
+    assert User.objects.get(pk=owner.pk).check_password(NEW_PASSWORD)
+
+
+def test_the_password_change_limit_and_its_wait_follow_the_settings(owner_client, owner, settings):
+    settings.ACCOUNT_PASSWORD_CHECK_LIMIT = 2
+    settings.ACCOUNT_PASSWORD_CHECK_MINUTES = 1
+    with time_machine.travel(timezone.now(), tick=False):
+        for _ in range(2):
+            change_password(owner_client, "guess-guess-1")
+        blocked = change_password(owner_client, PASSWORD)
+
+    assert blocked.context["form"].errors["old_password"] == [
+        "Too many wrong passwords. Please try again in 1 minute."
+    ]
+
+
+def test_wrong_passwords_on_the_email_and_password_changes_are_counted_together(
+    owner_client, owner
+):
+    with time_machine.travel(timezone.now(), tick=False):
+        for _ in range(3):
+            change_password(owner_client, "guess-guess-1")
+        for _ in range(2):
+            owner_client.post(
+                reverse("accounts:email_change"),
+                {"new_email": "olga@new.example", "current_password": "guess-guess-1"},
+            )
+        blocked = change_password(owner_client, PASSWORD)
+
+    assert "Too many wrong passwords" in blocked.context["form"].errors["old_password"][0]

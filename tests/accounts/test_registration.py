@@ -332,3 +332,28 @@ def test_an_address_with_an_account_costs_the_same_password_hashing_as_a_new_one
     register(client, email=owner.email, username="someone.else")
 
     assert hashed == [PASSWORD, PASSWORD]
+
+
+def test_a_taken_username_is_told_only_with_an_otherwise_valid_form(client, owner):
+    response = register(client, username=owner.username, password2="something-else-42")
+
+    errors = response.context["form"].errors
+    assert list(errors) == ["password2"]
+    assert "taken" not in response.text
+
+
+def test_a_contract_that_has_an_account_is_told_only_with_an_otherwise_valid_form(client, owner):
+    response = register(client, contract_number="C-1001", full_name="")
+
+    errors = response.context["form"].errors
+    assert list(errors) == ["full_name"]
+    assert "already has an account" not in response.text
+
+
+def test_an_otherwise_valid_form_names_both_a_taken_username_and_a_taken_contract(client, owner):
+    response = register(client, username=owner.username.upper(), contract_number="c-1001")
+
+    errors = response.context["form"].errors
+    assert "username is taken" in errors["username"][0]
+    assert "already has an account" in errors["contract_number"][0]
+    assert not User.objects.filter(email="nikos@example.com").exists()
