@@ -15,7 +15,13 @@ from accounts.mfa.flows import recently_authenticated
 
 
 def reauthenticate_redirect(request: HttpRequest) -> HttpResponse:
-    query = urlencode({"next": request.get_full_path()})
+    return reauthenticate_redirect_to(request.get_full_path())
+
+
+def reauthenticate_redirect_to(next_url: str) -> HttpResponse:
+    """To re-authentication, then to `next_url` (a page to GET: a form posted to a view
+    of its own comes back to the page that shows it)."""
+    query = urlencode({"next": next_url})
     return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
 
 

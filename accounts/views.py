@@ -23,12 +23,17 @@ from accounts.forms import (
     RegistrationForm,
     SetPasswordForm,
 )
-from accounts.mfa.flows import password_login_done, second_step_start
+from accounts.mfa.flows import password_login_done, recently_authenticated, second_step_start
 from accounts.mfa.remember import browser_remembered
 from accounts.mfa.selectors import second_step_required
-from accounts.models import User
+from accounts.mobile import services as mobile_services
+from accounts.mobile.views import verify_redirect
+from accounts.models import MobileVerification, User
+from accounts.phone import format_mobile
+from accounts.reauth import reauthenticate_redirect
 from accounts.selectors import customer_people
 from accounts.throttle import password_check_failed
+from portal.exceptions import Refusal
 from portal.i18n import remember_language
 from portal.net import client_ip
 
@@ -152,20 +157,46 @@ class ProfileView(View):
         form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
         if not form.is_valid():
             return self._render(form, status=400)
+        mobile = form.cleaned_data["mobile"]
+        mobile_changed = mobile != request.user.mobile
+        if mobile_changed and not recently_authenticated(request):
+            return reauthenticate_redirect(request)
         user = services.profile_update(
             user=request.user,
             acting_user=request.user,
             full_name=form.cleaned_data["full_name"],
-            mobile=form.cleaned_data["mobile"],
             language=form.cleaned_data["language"],
         )
-        messages.success(request, _("Your details have been saved."))
         response = redirect("accounts:profile")
+        try:
+            if mobile_changed and mobile:
+                mobile_services.mobile_change_request(
+                    user=user, mobile=mobile, acting_user=user, ip_address=client_ip(request)
+                )
+                response = verify_redirect(reverse("accounts:profile"))
+            elif mobile_changed:
+                mobile_services.mobile_remove(
+                    user=user, acting_user=user, ip_address=client_ip(request)
+                )
+            messages.success(request, _("Your details have been saved."))
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
         remember_language(request, response, user.language)
         return response
 
     def _render(self, form: ProfileForm, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {"form": form}, status=status)
+        user = self.request.user
+        pending = MobileVerification.objects.filter(user=user).first()
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "mobile_pending": format_mobile(pending.mobile) if pending else "",
+                "mobile_unverified": bool(user.mobile) and not user.has_verified_mobile,
+            },
+            status=status,
+        )
 
 
 @method_decorator(login_required, name="dispatch")
