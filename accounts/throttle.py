@@ -1,11 +1,15 @@
-"""A small limit on password guesses made from inside a session (e.g. the email change
+"""Small limits kept in the cache.
+
+A limit on password guesses made from inside a session (e.g. the email change
 form), where django-axes, which guards the login form, does not look: at most
-ACCOUNT_PASSWORD_CHECK_LIMIT wrong passwords in ACCOUNT_PASSWORD_CHECK_MINUTES."""
+ACCOUNT_PASSWORD_CHECK_LIMIT wrong passwords in ACCOUNT_PASSWORD_CHECK_MINUTES. And a
+limit on registrations from one client address: REGISTRATION_LIMIT_PER_ADDRESS_HOUR."""
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 
 def password_check_minutes() -> int:
@@ -32,3 +36,24 @@ def password_check_failed(user_pk: int) -> None:
     key = _key(user_pk)
     cache.add(key, 0, timeout=_window_seconds())
     cache.incr(key)
+
+
+def _registration_key(ip_address: str | None) -> str:
+    hour = int(time.time() // 3600)
+    return f"accounts:registrations:{ip_address or 'unknown'}:{hour}"
+
+
+def registration_allowed(ip_address: str | None) -> bool:
+    """Count a registration (a valid form, whether its address is new or known, so that
+    the limit tells nothing about who has an account) from `ip_address`; False past
+    REGISTRATION_LIMIT_PER_ADDRESS_HOUR in the current hour."""
+    key = _registration_key(ip_address)
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= settings.REGISTRATION_LIMIT_PER_ADDRESS_HOUR
+
+
+def registration_refused_message() -> str:
+    return gettext(
+        "Too many accounts have been registered from your network in the last hour. "
+        "Please try again later."
+    )

@@ -11,7 +11,7 @@ from django.views import View
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
-from accounts import services
+from accounts import services, throttle
 from accounts.forms import (
     EmailChangeForm,
     EmailForm,
@@ -49,6 +49,9 @@ class RegisterView(FormView):
     form_class = RegistrationForm
 
     def form_valid(self, form):
+        if not throttle.registration_allowed(client_ip(self.request)):
+            form.add_error(None, throttle.registration_refused_message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         services.customer_register(
             full_name=form.cleaned_data["full_name"],
             email=form.cleaned_data["email"],
