@@ -36,7 +36,7 @@ def _record(
 
 def _queue(
     *,
-    user: User,
+    user: User | None,
     to: str,
     purpose: str,
     body: str,
@@ -95,9 +95,11 @@ def mobile_change_request(
     if user.has_verified_mobile and user.mobile != mobile:
         # Only a verified number is told: an unverified one may be anybody's.
         # The old number may have had its share of SMS: the change is not held up by it.
+        # Not the login's SMS (user=None): the requester does not receive it, so it takes
+        # nothing from the login's own quota; requested_by still names who asked.
         with contextlib.suppress(SmsRefused):
             _queue(
-                user=user,
+                user=None,
                 to=user.mobile,
                 purpose=texts.MOBILE_CHANGE_NOTICE,
                 body=texts.mobile_change_text(language=user.language),
