@@ -275,6 +275,25 @@ class SetPasswordForm(PasswordPairForm):
         return cleaned
 
 
+class InvitationAcceptForm(SetPasswordForm):
+    """The invitee's password and, if they wish, their mobile number: a code is texted to
+    it, and it becomes theirs once they enter the code after logging in."""
+
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Optional. International format, e.g. +30 691 234 5678. We send a code to confirm it."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_mobile(self) -> str:
+        value = self.cleaned_data["mobile"].strip()
+        return normalize_mobile(value) if value else ""
+
+
 class PasswordResetForm(DjangoPasswordResetForm):
     email = forms.EmailField(
         label=_("Email address"),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_http_methods
@@ -15,13 +16,13 @@ from accounts import services, throttle
 from accounts.forms import (
     EmailChangeForm,
     EmailForm,
+    InvitationAcceptForm,
     InviteMemberForm,
     LoginForm,
     PasswordResetForm,
     PermissionsForm,
     ProfileForm,
     RegistrationForm,
-    SetPasswordForm,
 )
 from accounts.mfa.flows import password_login_done, recently_authenticated, second_step_start
 from accounts.mfa.remember import browser_remembered
@@ -328,19 +329,40 @@ class InvitationAcceptView(View):
         if member is None:
             return render(request, "accounts/invitation_invalid.html", status=400)
         return render(
-            request, self.template_name, {"form": SetPasswordForm(user=member), "member": member}
+            request,
+            self.template_name,
+            {"form": InvitationAcceptForm(user=member), "member": member},
         )
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         member = services.invitation_check(token=token)
         if member is None:
             return render(request, "accounts/invitation_invalid.html", status=400)
-        form = SetPasswordForm(request.POST, user=member)
+        form = InvitationAcceptForm(request.POST, user=member)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "member": member}, status=400)
         services.invitation_accept(member=member, password=form.cleaned_data["password1"])
+        if form.cleaned_data["mobile"]:
+            return self._verify_mobile_after_login(member, form.cleaned_data["mobile"])
         messages.success(request, _("Your login is ready. You can log in now."))
         return redirect(reverse("accounts:login"))
+
+    def _verify_mobile_after_login(self, member: User, mobile: str) -> HttpResponse:
+        try:
+            mobile_services.mobile_change_request(
+                user=member, mobile=mobile, acting_user=member, ip_address=client_ip(self.request)
+            )
+        except Refusal as refusal:
+            messages.success(self.request, _("Your login is ready. You can log in now."))
+            messages.error(self.request, refusal.message)
+            return redirect(reverse("accounts:login"))
+        messages.success(
+            self.request,
+            _("Your login is ready. We have sent a code to %(mobile)s: log in to enter it.")
+            % {"mobile": format_mobile(mobile)},
+        )
+        query = urlencode({"next": reverse("accounts:mobile_verify")})
+        return redirect(f"{reverse('accounts:login')}?{query}")
 
 
 class RegisterDoneView(TemplateView):

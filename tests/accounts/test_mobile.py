@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.mobile import texts
 from accounts.models import AccountEvent, MobileVerification, User
 from sms.models import SmsMessage
-from tests.factories import logged_in, make_user, sms_code_in
+from tests.factories import link_in, logged_in, make_user, sms_code_in
 
 pytestmark = pytest.mark.django_db
 
@@ -351,3 +351,82 @@ def test_the_verification_sms_goes_through_the_gateway_with_its_own_purpose(owne
     purposes = set(SmsMessage.objects.values_list("purpose", flat=True))
     assert purposes == {texts.MOBILE_CODE, texts.MOBILE_CHANGE_NOTICE}
     assert not mail.outbox
+
+
+# --- Invitation acceptance ---------------------------------------------------------------
+
+
+def test_an_invitee_may_give_a_mobile_verified_by_a_code_after_logging_in(
+    owner_client, client, mailoutbox, sms_outbox
+):
+    owner_client.post(
+        reverse("accounts:people"),
+        {"full_name": "Maria Member", "email": "maria@example.com", "username": "maria"},
+    )
+    link = link_in(mailoutbox[0], "/accounts/invitation/")
+    password = "Marias-own-Secret-19"
+    assert 'name="mobile"' in client.get(link).text
+
+    accepted = client.post(
+        link, {"password1": password, "password2": password, "mobile": "+30 691 234 5670"}
+    )
+    maria = User.objects.get(username="maria")
+    assert (maria.is_active, maria.mobile) == (True, "")
+    assert (
+        accepted["Location"] == f"{reverse('accounts:login')}?next=%2Faccounts%2Fmobile%2Fverify%2F"
+    )
+    logged = client.post(accepted["Location"], {"username": "maria", "password": password})
+    assert logged["Location"] == VERIFY
+    client.post(VERIFY, {"code": sms_code_in(sms_outbox, NEW)})
+
+    maria.refresh_from_db()
+    assert (maria.mobile, maria.has_verified_mobile) == (NEW, True)
+
+
+def test_an_invitee_with_a_number_outside_the_allowed_countries_is_refused(
+    owner_client, client, mailoutbox, sms_outbox
+):
+    owner_client.post(
+        reverse("accounts:people"),
+        {"full_name": "Maria Member", "email": "maria@example.com", "username": "maria"},
+    )
+    link = link_in(mailoutbox[0], "/accounts/invitation/")
+
+    response = client.post(
+        link,
+        {"password1": "Marias-own-19", "password2": "Marias-own-19", "mobile": "+447400123456"},
+    )
+
+    assert response.status_code == 400
+    assert "We can send SMS only" in response.context["form"].errors["mobile"][0]
+    assert not User.objects.get(username="maria").is_active
+    assert sms_outbox == []
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+def test_the_security_page_takes_as_many_queries_whatever_the_methods(owner, sms_outbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_email.models import EmailDevice
+
+    from accounts.mfa.services import sms_codes_start
+    from tests.factories import totp_device
+
+    app = totp_device(owner)
+    device = sms_codes_start(user=owner)
+    device.confirmed = True
+    device.save()
+    client = logged_in(owner)
+    session = client.session
+    session["otp_device_id"] = app.persistent_id
+    session.save()
+    with CaptureQueriesContext(connection) as two_methods:
+        page = client.get(reverse("accounts:security"))
+    EmailDevice.objects.create(user=owner, name="Email", confirmed=True)
+    with CaptureQueriesContext(connection) as three_methods:
+        client.get(reverse("accounts:security"))
+
+    assert "On: codes go by SMS" in page.text
+    assert len(three_methods) == len(two_methods)
