@@ -468,6 +468,8 @@ class SmsCodesView(ReauthenticationRequiredMixin, View):
             raise Http404
         action = request.POST.get("action")
         if action == "start":
+            if devices_of(request.user, methods.SMS):
+                return redirect("accounts:security")
             try:
                 services.sms_codes_start(user=request.user, ip_address=client_ip(request))
             except Refusal as refusal:

@@ -60,8 +60,11 @@ def render_two_factor_code(sms: SmsMessage) -> str | None:
     user = sms.user
     if user is None or not user.has_verified_mobile or user.mobile != sms.to:
         return None
-    device = SmsDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
-    if device is None or not device.code_is_current(timezone.now()):
+    now = timezone.now()
+    device = (
+        SmsDevice.objects.filter(user=user, valid_until__gt=now).order_by("-valid_until").first()
+    )
+    if device is None or not device.code_is_current(now):
         return None
     return two_factor_code_text(language=user.language, code=spaced(device.code()))
 
