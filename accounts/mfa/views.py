@@ -245,7 +245,7 @@ class ReauthenticateView(View):
             form.add_error(
                 "password",
                 _("Too many wrong passwords. Please try again in %(minutes)s minutes.")
-                % {"minutes": throttle.WINDOW_SECONDS // 60},
+                % {"minutes": throttle.password_check_minutes()},
             )
             return self._render(form, status=429)
         if not user.check_password(form.cleaned_data["password"]):

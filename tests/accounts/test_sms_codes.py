@@ -251,3 +251,18 @@ def test_no_code_is_sent_to_a_number_no_longer_verified(owner, sms_outbox):
     with pytest.raises(NoVerifiedMobile):
         sms_code_send(device=SmsDevice.objects.get(pk=device.pk))
     assert sms_outbox == []
+
+
+def test_re_authentication_after_too_many_wrong_passwords_says_how_long_to_wait(owner):
+    client = logged_in(owner)
+    session = client.session
+    session["reauthenticated_at"] = time.time() - 3600
+    session.save()
+    url = f"{REAUTH}?next={SECURITY}"
+    for _ in range(5):
+        client.post(url, {"action": "code", "password": "wrong"})
+
+    response = client.post(url, {"action": "code", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Please try again in 15 minutes" in response.text
