@@ -76,10 +76,16 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("customer",)
     ordering = ("username",)
     raw_id_fields = ("customer",)
+    # A mobile number is the login's once the code sent to it is entered by its owner;
+    # one typed here would skip that proof.
+    readonly_fields = ("mobile", "mobile_verified_at")
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal details"), {"fields": ("full_name", "email", "mobile", "language")}),
+        (
+            _("Personal details"),
+            {"fields": ("full_name", "email", "mobile", "mobile_verified_at", "language")},
+        ),
         (
             _("Customer"),
             {"fields": ("customer", "role", *User.CUSTOMER_PERMISSIONS)},

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from accounts.mobile import texts
+        from sms.purposes import register_purpose
+
+        register_purpose(texts.MOBILE_CODE, _("Mobile number verification"))
+        register_purpose(texts.MOBILE_CHANGE_NOTICE, _("Mobile change notice"))
+        register_purpose(texts.TWO_FACTOR_CODE, _("Login code by SMS"))

@@ -187,18 +187,37 @@ class EmailForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    # Not the model's field: a new number is saved only once its code is entered, and a
+    # number saved before the allowed countries were set is kept as it is.
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_("International format, e.g. +30 691 234 5678. We send a code to confirm it."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
     class Meta:
         model = User
-        fields = ["full_name", "mobile", "language"]
+        fields = ["full_name", "language"]
+
+    field_order = ["full_name", "mobile", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The model's callable, not the list it gave when this class was made.
         self.fields["language"].choices = language_choices
+        if self.instance.pk and not self.is_bound:
+            self.initial.setdefault("mobile", self.instance.mobile)
 
     def clean_mobile(self) -> str:
-        value = self.cleaned_data["mobile"]
-        return normalize_mobile(value) if value else ""
+        value = self.cleaned_data["mobile"].strip()
+        if not value:
+            return ""
+        current = self.instance.mobile
+        if current and value.replace(" ", "") == current:
+            return current
+        return normalize_mobile(value)
 
 
 class EmailChangeForm(forms.Form):
@@ -278,6 +297,25 @@ class SetPasswordForm(PasswordPairForm):
         cleaned = super().clean()
         self._clean_password_pair(self.user)
         return cleaned
+
+
+class InvitationAcceptForm(SetPasswordForm):
+    """The invitee's password and, if they wish, their mobile number: a code is texted to
+    it, and it becomes theirs once they enter the code after logging in."""
+
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Optional. International format, e.g. +30 691 234 5678. We send a code to confirm it."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_mobile(self) -> str:
+        value = self.cleaned_data["mobile"].strip()
+        return normalize_mobile(value) if value else ""
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

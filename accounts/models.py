@@ -5,11 +5,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import Device, ThrottlingMixin
+from django_otp.models import CooldownMixin, Device, ThrottlingMixin
 
+from accounts import codes
 from accounts.phone import validate_mobile
 
 
@@ -78,6 +80,9 @@ class User(AbstractUser):
         validators=[validate_mobile],
         help_text=_("International format, e.g. +30 691 234 5678."),
     )
+    # Set when the code sent to `mobile` was entered; nothing is sent to an unverified
+    # number (numbers saved before verification existed wait for their next use).
+    mobile_verified_at = models.DateTimeField(_("mobile verified"), null=True, blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=10,
@@ -131,6 +136,11 @@ class User(AbstractUser):
         return self.full_name.split(" ")[0] if self.full_name else self.username
 
     @property
+    def has_verified_mobile(self) -> bool:
+        """Whether SMS (a Support PIN, a code) may be sent to the login's mobile."""
+        return bool(self.mobile) and self.mobile_verified_at is not None
+
+    @property
     def is_customer_owner(self) -> bool:
         return self.customer_id is not None and self.role == self.Role.OWNER
 
@@ -168,6 +178,9 @@ class AccountEvent(models.Model):
         TWO_FACTOR_LOCKED = "two_factor_locked", _("Second step locked")
         BROWSERS_FORGOTTEN = "browsers_forgotten", _("Remembered browsers forgotten")
         TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by support")
+        MOBILE_CHANGE_REQUESTED = "mobile_change_requested", _("Mobile change requested")
+        MOBILE_VERIFIED = "mobile_verified", _("Mobile verified")
+        MOBILE_REMOVED = "mobile_removed", _("Mobile removed")
 
     user = models.ForeignKey(
         User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="account_events"
@@ -266,3 +279,84 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device.user} #{self.pk}"
+
+
+# --- Mobile numbers and codes by SMS ----------------------------------------------------
+
+
+class MobileVerification(models.Model):
+    """A mobile number waiting for the code sent to it. It becomes the login's mobile
+    once the code is entered; until then the number registered before stays in force.
+    The code is derived from `nonce` (accounts.codes), never stored."""
+
+    CODE_PURPOSE = "mobile"
+
+    user = models.OneToOneField(
+        User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="mobile_pending"
+    )
+    mobile = models.CharField(_("new mobile"), max_length=20)
+    nonce = models.CharField(max_length=32, default=codes.new_nonce)
+    expires_at = models.DateTimeField(_("code valid until"))
+    failures = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+    resends = models.PositiveSmallIntegerField(_("codes sent again"), default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mobile verification")
+        verbose_name_plural = _("mobile verifications")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.mobile}"
+
+    def code(self) -> str:
+        return codes.code_for(self.CODE_PURPOSE, f"{self.pk}:{self.mobile}:{self.nonce}")
+
+    def code_matches(self, typed: str) -> bool:
+        return codes.code_matches(self.CODE_PURPOSE, f"{self.pk}:{self.mobile}:{self.nonce}", typed)
+
+    def is_expired(self, at) -> bool:
+        return at >= self.expires_at
+
+
+class SmsDevice(CooldownMixin, ThrottlingMixin, Device):
+    """Codes by SMS as a second factor, always to the login's verified mobile (never to
+    a number of its own). A code is derived from `nonce` (accounts.codes), works until
+    `valid_until`, once."""
+
+    CODE_PURPOSE = "two-factor"
+
+    nonce = models.CharField(max_length=32, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("SMS codes")
+        verbose_name_plural = _("SMS codes")
+
+    def code(self) -> str:
+        return codes.code_for(self.CODE_PURPOSE, f"{self.pk}:{self.nonce}")
+
+    def code_is_current(self, at) -> bool:
+        return bool(self.nonce) and self.valid_until is not None and at < self.valid_until
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        now = timezone.now()
+        if self.code_is_current(now) and codes.code_matches(
+            self.CODE_PURPOSE, f"{self.pk}:{self.nonce}", token
+        ):
+            self.nonce = ""
+            self.valid_until = None
+            self.throttle_reset(commit=False)
+            self.cooldown_reset(commit=False)
+            self.save()
+            return True
+        self.throttle_increment()
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return settings.TWO_FACTOR_THROTTLE_FACTOR
+
+    def get_cooldown_duration(self) -> int:
+        return settings.TWO_FACTOR_SMS_COOLDOWN_SECONDS

@@ -25,7 +25,13 @@ def _back_to(request: HttpRequest) -> str:
 
 
 def reauthenticate_redirect(request: HttpRequest) -> HttpResponse:
-    query = urlencode({"next": _back_to(request)})
+    return reauthenticate_redirect_to(_back_to(request))
+
+
+def reauthenticate_redirect_to(next_url: str) -> HttpResponse:
+    """To re-authentication, then to `next_url` (a page to GET: a form posted to a view
+    of its own comes back to the page that shows it)."""
+    query = urlencode({"next": next_url})
     return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
 
 

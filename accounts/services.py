@@ -171,25 +171,16 @@ def _profile_set(*, user: User, acting_user: User, **values: str) -> User:
 
 
 @transaction.atomic
-def profile_update(
-    *, user: User, acting_user: User, full_name: str, mobile: str, language: str
-) -> User:
-    """Save the details of the profile page; a change is recorded only if there is one."""
-    return _profile_set(
-        user=user, acting_user=acting_user, full_name=full_name, mobile=mobile, language=language
-    )
+def profile_update(*, user: User, acting_user: User, full_name: str, language: str) -> User:
+    """Save the details of the profile page; a change is recorded only if there is one.
+    The mobile is changed by accounts.mobile.services, once the new number is verified."""
+    return _profile_set(user=user, acting_user=acting_user, full_name=full_name, language=language)
 
 
 @transaction.atomic
 def user_language_set(*, user: User, acting_user: User, language: str) -> User:
     """Make `language` the one the portal speaks to the login, in its pages, emails and SMS."""
     return _profile_set(user=user, acting_user=acting_user, language=language)
-
-
-@transaction.atomic
-def user_mobile_set(*, user: User, acting_user: User, mobile: str) -> User:
-    """Register `mobile` (E.164) as the login's mobile phone number."""
-    return _profile_set(user=user, acting_user=acting_user, mobile=mobile)
 
 
 @transaction.atomic

@@ -6,7 +6,9 @@ login form) does not see:
   ACCOUNT_PASSWORD_CHECK_MINUTES per login;
 - forms that send mail to an address the visitor types: at most
   MAIL_LIMIT_PER_RECIPIENT_HOUR mails an hour to one address and MAIL_LIMIT_PER_CLIENT_HOUR
-  asked from one client address.
+  asked from one client address;
+- registrations: at most REGISTRATION_LIMIT_PER_ADDRESS_HOUR an hour from one client
+  address.
 
 django-ratelimit counts in fixed windows of the period (their edges are staggered per key),
 so at worst twice a limit fits across an edge; it needs no clean-up.
@@ -14,12 +16,13 @@ so at worst twice a limit fits across an edge; it needs no clean-up.
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django_ratelimit.core import get_usage, is_ratelimited
 
 _PASSWORD_CHECK_GROUP = "accounts.password-check"  # noqa: S105 (a counter's name)
 _MAIL_RECIPIENT_GROUP = "accounts.mail.recipient"
 _MAIL_CLIENT_GROUP = "accounts.mail.client"
+_REGISTRATION_GROUP = "accounts.registration"
 
 
 def password_check_minutes() -> int:
@@ -81,3 +84,23 @@ def mail_allowed(request: HttpRequest, *, to: str) -> bool:
         increment=True,
     )
     return not (by_recipient or by_client)
+
+
+def registration_allowed(request: HttpRequest) -> bool:
+    """Count a registration from this request's client (a valid form, whether its address
+    is new or known, so that the limit tells nothing about who has an account); False
+    past REGISTRATION_LIMIT_PER_ADDRESS_HOUR in the hour."""
+    return not is_ratelimited(
+        request,
+        group=_REGISTRATION_GROUP,
+        key="ip",
+        rate=f"{settings.REGISTRATION_LIMIT_PER_ADDRESS_HOUR}/h",
+        increment=True,
+    )
+
+
+def registration_refused_message() -> str:
+    return gettext(
+        "Too many accounts have been registered from your network in the last hour. "
+        "Please try again later."
+    )

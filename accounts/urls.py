@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views
+from accounts.mobile import views as mobile_views
 
 app_name = "accounts"
 
@@ -33,6 +34,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("mobile/verify/", mobile_views.MobileVerifyView.as_view(), name="mobile_verify"),
+    path("mobile/verify/start/", mobile_views.mobile_verify_start, name="mobile_verify_start"),
     path("email/", views.EmailChangeView.as_view(), name="email_change"),
     path(
         "email/confirm/<str:token>/",

@@ -6,15 +6,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
-from accounts import services
+from accounts import services, throttle
 from accounts.forms import (
     EmailChangeForm,
     EmailForm,
+    InvitationAcceptForm,
     InviteMemberForm,
     LoginForm,
     PasswordChangeForm,
@@ -22,15 +24,18 @@ from accounts.forms import (
     PermissionsForm,
     ProfileForm,
     RegistrationForm,
-    SetPasswordForm,
 )
-from accounts.mfa.flows import password_login_done, second_step_start
+from accounts.mfa.flows import password_login_done, recently_authenticated, second_step_start
 from accounts.mfa.remember import browser_remembered
 from accounts.mfa.selectors import second_step_required
-from accounts.models import User
-from accounts.reauth import ReauthenticationRequiredMixin
+from accounts.mobile import services as mobile_services
+from accounts.mobile.views import verify_redirect
+from accounts.models import MobileVerification, User
+from accounts.phone import format_mobile
+from accounts.reauth import ReauthenticationRequiredMixin, reauthenticate_redirect
 from accounts.selectors import customer_people
 from accounts.throttle import mail_allowed, password_check_failed
+from portal.exceptions import Refusal
 from portal.i18n import remember_language
 from portal.net import client_ip
 
@@ -46,6 +51,9 @@ class RegisterView(FormView):
     form_class = RegistrationForm
 
     def form_valid(self, form):
+        if not throttle.registration_allowed(self.request):
+            form.add_error(None, throttle.registration_refused_message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         # Past the mail limits nothing is registered either: the answer is the same page.
         if not mail_allowed(self.request, to=form.cleaned_data["email"]):
             return redirect("accounts:register_done")
@@ -172,20 +180,46 @@ class ProfileView(View):
         form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
         if not form.is_valid():
             return self._render(form, status=400)
+        mobile = form.cleaned_data["mobile"]
+        mobile_changed = mobile != request.user.mobile
+        if mobile_changed and not recently_authenticated(request):
+            return reauthenticate_redirect(request)
         user = services.profile_update(
             user=request.user,
             acting_user=request.user,
             full_name=form.cleaned_data["full_name"],
-            mobile=form.cleaned_data["mobile"],
             language=form.cleaned_data["language"],
         )
-        messages.success(request, _("Your details have been saved."))
         response = redirect("accounts:profile")
+        try:
+            if mobile_changed and mobile:
+                mobile_services.mobile_change_request(
+                    user=user, mobile=mobile, acting_user=user, ip_address=client_ip(request)
+                )
+                response = verify_redirect(reverse("accounts:profile"))
+            elif mobile_changed:
+                mobile_services.mobile_remove(
+                    user=user, acting_user=user, ip_address=client_ip(request)
+                )
+            messages.success(request, _("Your details have been saved."))
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
         remember_language(request, response, user.language)
         return response
 
     def _render(self, form: ProfileForm, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {"form": form}, status=status)
+        user = self.request.user
+        pending = MobileVerification.objects.filter(user=user).first()
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "mobile_pending": format_mobile(pending.mobile) if pending else "",
+                "mobile_unverified": bool(user.mobile) and not user.has_verified_mobile,
+            },
+            status=status,
+        )
 
 
 @method_decorator(login_required, name="dispatch")
@@ -313,19 +347,40 @@ class InvitationAcceptView(View):
         if member is None:
             return render(request, "accounts/invitation_invalid.html", status=400)
         return render(
-            request, self.template_name, {"form": SetPasswordForm(user=member), "member": member}
+            request,
+            self.template_name,
+            {"form": InvitationAcceptForm(user=member), "member": member},
         )
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         member = services.invitation_check(token=token)
         if member is None:
             return render(request, "accounts/invitation_invalid.html", status=400)
-        form = SetPasswordForm(request.POST, user=member)
+        form = InvitationAcceptForm(request.POST, user=member)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "member": member}, status=400)
         services.invitation_accept(member=member, password=form.cleaned_data["password1"])
+        if form.cleaned_data["mobile"]:
+            return self._verify_mobile_after_login(member, form.cleaned_data["mobile"])
         messages.success(request, _("Your login is ready. You can log in now."))
         return redirect(reverse("accounts:login"))
+
+    def _verify_mobile_after_login(self, member: User, mobile: str) -> HttpResponse:
+        try:
+            mobile_services.mobile_change_request(
+                user=member, mobile=mobile, acting_user=member, ip_address=client_ip(self.request)
+            )
+        except Refusal as refusal:
+            messages.success(self.request, _("Your login is ready. You can log in now."))
+            messages.error(self.request, refusal.message)
+            return redirect(reverse("accounts:login"))
+        messages.success(
+            self.request,
+            _("Your login is ready. We have sent a code to %(mobile)s: log in to enter it.")
+            % {"mobile": format_mobile(mobile)},
+        )
+        query = urlencode({"next": reverse("accounts:mobile_verify")})
+        return redirect(f"{reverse('accounts:login')}?{query}")
 
 
 class RegisterDoneView(TemplateView):

@@ -198,6 +198,9 @@ MAIL_LIMIT_PER_RECIPIENT_HOUR = _env_int("MAIL_LIMIT_PER_RECIPIENT_HOUR", 3)
 MAIL_LIMIT_PER_CLIENT_HOUR = _env_int("MAIL_LIMIT_PER_CLIENT_HOUR", 20)
 RATELIMIT_IP_META_KEY = "portal.net.client_ip"
 REGISTRATION_REQUIRES_CONTRACT_NUMBER = _env_bool("REGISTRATION_REQUIRES_CONTRACT_NUMBER", False)
+# New accounts registered from one client address in an hour; past it the form asks to
+# come back later.
+REGISTRATION_LIMIT_PER_ADDRESS_HOUR = _env_int("REGISTRATION_LIMIT_PER_ADDRESS_HOUR", 5)
 PASSWORD_RESET_TIMEOUT = _env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 3)
 
 # Brute-force protection: AXES_FAILURE_LIMIT failures for the same login from the same
@@ -326,6 +329,20 @@ SMS_LIMIT_PER_LOGIN_WINDOW = _env_int(
 SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES = _env_int("SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES", 30)
 SMS_LIMIT_PER_LOGIN_DAY = _env_int("SMS_LIMIT_PER_LOGIN_DAY", 10)
 SMS_LIMIT_PER_ADDRESS_HOUR = _env_int("SMS_LIMIT_PER_ADDRESS_HOUR", 10)
+# Per destination number, whoever asks (codes, PINs and notices alike): an hour and a day.
+SMS_LIMIT_PER_NUMBER_HOUR = _env_int("SMS_LIMIT_PER_NUMBER_HOUR", 5)
+SMS_LIMIT_PER_NUMBER_DAY = _env_int("SMS_LIMIT_PER_NUMBER_DAY", 10)
+# The countries SMS may go to (ISO 3166 codes), as the provider's geo permissions allow:
+# a mobile number elsewhere is refused when it is typed in, and never sent to.
+SMS_ALLOWED_COUNTRIES = _env_list("SMS_ALLOWED_COUNTRIES", ["GR", "CY", "IT", "SK", "CZ"])
+# A new mobile number counts once the code sent to it is entered: within this many
+# minutes, with at most this many wrong codes, and this many codes sent again on request.
+MOBILE_VERIFICATION_MINUTES = _env_int("MOBILE_VERIFICATION_MINUTES", 10)
+MOBILE_VERIFICATION_ATTEMPTS = _env_int("MOBILE_VERIFICATION_ATTEMPTS", 5)
+MOBILE_VERIFICATION_RESENDS = _env_int("MOBILE_VERIFICATION_RESENDS", 2)
+# Codes by SMS as a second factor: how long one works, and the wait before another.
+TWO_FACTOR_SMS_CODE_MINUTES = _env_int("TWO_FACTOR_SMS_CODE_MINUTES", 10)
+TWO_FACTOR_SMS_COOLDOWN_SECONDS = 60
 # A send takes seconds (the Twilio client times out at 10 s): an SMS still "sending" after
 # this long was interrupted, and is marked "outcome unknown" (never resent). An SMS with no
 # send-by time that is still queued after SMS_UNSENT_GIVE_UP_HOURS is given up.

@@ -74,6 +74,7 @@ class SmsMessage(models.Model):
         indexes = [
             models.Index(fields=["user", "created_at"]),
             models.Index(fields=["ip_address", "created_at"]),
+            models.Index(fields=["to", "created_at"]),
             models.Index(fields=["provider_sid"]),
         ]
 

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -77,13 +78,34 @@ def _start_of_day(now: datetime) -> datetime:
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _check_limits(*, user: AbstractBaseUser | None, ip_address: str | None, now: datetime) -> None:
+def _check_limits(
+    *, to: str, user: AbstractBaseUser | None, ip_address: str | None, now: datetime
+) -> None:
     sent = SmsMessage.objects.all()
     if sent.filter(created_at__gte=_start_of_day(now)).count() >= settings.SMS_DAILY_GLOBAL_CAP:
         _alert_supervisors_of_cap(now=now)
         raise SmsRefused(
             _("SMS sending is paused for today. Please call support or try again tomorrow.")
         )
+    if not _country_allowed(to):
+        raise SmsRefused(
+            _("We can send SMS only to mobile numbers of these countries: %(countries)s.")
+            % {"countries": ", ".join(settings.SMS_ALLOWED_COUNTRIES)}
+        )
+    # Per destination, whoever asks: many logins (or none) cannot flood one phone.
+    to_number = sent.filter(to=to)
+    if (
+        to_number.filter(created_at__gte=now - timedelta(hours=1)).count()
+        >= settings.SMS_LIMIT_PER_NUMBER_HOUR
+    ):
+        raise SmsRefused(
+            _("This number has had the most SMS allowed in an hour. Please try again later.")
+        )
+    if (
+        to_number.filter(created_at__gte=now - timedelta(days=1)).count()
+        >= settings.SMS_LIMIT_PER_NUMBER_DAY
+    ):
+        raise SmsRefused(_("This number has had the most SMS allowed in a day."))
     if user is not None:
         mine = sent.filter(user=user)
         minutes = settings.SMS_LIMIT_PER_LOGIN_WINDOW_MINUTES
@@ -114,6 +136,17 @@ def _check_limits(*, user: AbstractBaseUser | None, ip_address: str | None, now:
         raise SmsRefused(
             _("Too many SMS requested from your network in the last hour. Please wait.")
         )
+
+
+def _country_allowed(to: str) -> bool:
+    """Whether `to` is in SMS_ALLOWED_COUNTRIES, as the provider's geo permissions would
+    say (checked here too, so that no caller can send elsewhere)."""
+    try:
+        number = phonenumbers.parse(to, None)
+    except phonenumbers.NumberParseException:
+        return False
+    allowed = {code.upper() for code in settings.SMS_ALLOWED_COUNTRIES}
+    return phonenumbers.region_code_for_number(number) in allowed
 
 
 def _alert_supervisors_of_cap(*, now: datetime) -> None:
@@ -155,7 +188,7 @@ def sms_queue(
     """
     _serialise_sms_requests()
     now = timezone.now()
-    _check_limits(user=user, ip_address=ip_address, now=now)
+    _check_limits(to=to, user=user, ip_address=ip_address, now=now)
     return SmsMessage.objects.create(
         to=to,
         purpose=purpose,

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
-from accounts.services import user_mobile_set
 from portal.exceptions import Refusal
 from portal.mail import email_user
 from sms.models import SmsMessage
@@ -45,13 +44,14 @@ def _locked_pin(user: User) -> SupportPin | None:
 
 @transaction.atomic
 def support_pin_activate(
-    *, user: User, acting_user: User, mobile: str = "", ip_address: str | None = None
+    *, user: User, acting_user: User, ip_address: str | None = None
 ) -> SupportPin:
-    """Switch the PIN on with a fresh secret, saving `mobile` first when one is given."""
+    """Switch the PIN on with a fresh secret. The login needs a mobile number (a new one
+    is verified first, see accounts.mobile.services); one saved before verification
+    existed still activates the PIN, which is then sent by SMS once the number is
+    verified."""
     if not may_use_support_pin(user):
         raise PermissionDenied
-    if mobile:
-        user_mobile_set(user=user, acting_user=acting_user, mobile=mobile)
     if not user.mobile:
         raise SupportPinUnavailable(_("A mobile number is needed to activate the Support PIN."))
     now = timezone.now()
@@ -181,7 +181,7 @@ def _email_lock(*, user: User, template: str, until: datetime | None) -> None:
 def support_pin_sms_request(
     *, user: User, acting_user: User | None, ip_address: str | None = None
 ) -> SmsMessage:
-    """Queue an SMS with the current PIN to the login's registered mobile, and nowhere else.
+    """Queue an SMS with the current PIN to the login's verified mobile, and nowhere else.
 
     Raises SupportPinUnavailable, or sms.services.SmsRefused when a limit forbids it.
     The PIN itself is put in the text only by the task, at send time.
@@ -191,6 +191,10 @@ def support_pin_sms_request(
         raise SupportPinUnavailable(_("The Support PIN is not active for this login."))
     if not user.mobile:
         raise SupportPinUnavailable(_("This login has no registered mobile number."))
+    if not user.has_verified_mobile:
+        raise SupportPinUnavailable(
+            _("The mobile number of this login is not verified yet: no PIN is sent to it.")
+        )
     now = timezone.now()
     sms = sms_queue(
         to=user.mobile,
@@ -210,7 +214,7 @@ def support_pin_sms_request(
 
 @transaction.atomic
 def support_pin_sms_inbound(*, provider_sid: str, from_number: str, text: str) -> int:
-    """A text to the provider's number: "PIN" from a registered mobile with an active PIN
+    """A text to the provider's number: "PIN" from a verified mobile with an active PIN
     gets the PIN back, under the same limits. Returns how many SMS were queued; the
     sender is told nothing either way. A message received before (the same provider
     message ID) is not answered again."""
@@ -220,7 +224,11 @@ def support_pin_sms_inbound(*, provider_sid: str, from_number: str, text: str) -
         return 0
     queued = 0
     owners = User.objects.filter(
-        mobile=from_number, is_active=True, is_staff=False, support_pin__is_active=True
+        mobile=from_number,
+        mobile_verified_at__isnull=False,
+        is_active=True,
+        is_staff=False,
+        support_pin__is_active=True,
     )
     for user in owners:
         if not may_use_support_pin(user):

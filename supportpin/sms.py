@@ -2,12 +2,11 @@
 
 from datetime import datetime
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from sms.models import SmsMessage
+from sms.text import render_sms
 from supportpin.crypto import decrypt_secret
 from supportpin.models import SupportPin
 from supportpin.pin import format_pin, pin_accepted_until, support_pin_for
@@ -20,17 +19,12 @@ SMS_PURPOSE = "support_pin"
 # All locals: the template context holds the PIN too.
 @sensitive_variables()
 def pin_sms_text(*, user, pin: str, at: datetime) -> str:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = render_to_string(
-            "supportpin/sms/pin.txt",
-            {
-                "SITE_NAME": settings.SITE_NAME,
-                "username": user.get_username(),
-                "pin": pin,
-                "until": timezone.localtime(pin_accepted_until(at)),
-            },
-        )
-    return " ".join(text.split())
+    # Nothing the customer typed goes in (not the login name): see sms.text.
+    return render_sms(
+        "supportpin/sms/pin.txt",
+        {"pin": pin, "until": timezone.localtime(pin_accepted_until(at))},
+        user.language,
+    )
 
 
 def masked_pin_sms_text(*, user, at: datetime) -> str:
@@ -41,9 +35,11 @@ def masked_pin_sms_text(*, user, at: datetime) -> str:
 @sensitive_variables()
 def render_pin_sms(sms: SmsMessage) -> str | None:
     """The text sent at send time, with the PIN of that moment; None if the PIN is off
-    or the number is no longer the login's."""
+    or the number is no longer the login's verified mobile."""
     support_pin = SupportPin.objects.filter(user_id=sms.user_id, is_active=True).first()
-    if support_pin is None or sms.user is None or sms.user.mobile != sms.to:
+    if support_pin is None or sms.user is None:
+        return None
+    if not sms.user.has_verified_mobile or sms.user.mobile != sms.to:
         return None
     now = timezone.now()
     pin = support_pin_for(decrypt_secret(support_pin.encrypted_secret), now)

@@ -11,6 +11,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,8 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.mfa.flows import recently_authenticated
+from accounts.mobile.services import mobile_change_request
+from accounts.mobile.views import verify_redirect
+from accounts.models import MobileVerification
 from accounts.phone import format_mobile
-from accounts.reauth import reauthentication_required
+from accounts.reauth import reauthenticate_redirect_to, reauthentication_required
 from portal.exceptions import Refusal
 from portal.net import client_ip
 from sms.webhooks import twilio_request_is_signed
@@ -82,12 +87,15 @@ def _mobile_services_page(
     support_pin = SupportPin.objects.filter(user=user).first()
     now = timezone.now()
     active = support_pin is not None and support_pin.is_active
+    pending = MobileVerification.objects.filter(user=user).first()
     context = {
         "allowed": may_use_support_pin(user),
         "support_pin": support_pin if active else None,
         "display": pin_display(support_pin, now) if active else None,
         "locked": active and support_pin.is_locked(now),
         "mobile_display": format_mobile(user.mobile),
+        "mobile_verified": user.has_verified_mobile,
+        "mobile_pending": format_mobile(pending.mobile) if pending else "",
         "form": form or (None if user.mobile else ActivateWithMobileForm()),
     }
     return render(request, "supportpin/mobile_services.html", context)
@@ -104,17 +112,35 @@ def mobile_services(request: HttpRequest) -> HttpResponse:
 @require_POST
 @pin_user_required
 def activate(request: HttpRequest) -> HttpResponse:
-    mobile = ""
     if not request.user.mobile:
-        form = ActivateWithMobileForm(request.POST)
-        if not form.is_valid():
-            return _mobile_services_page(request, form=form)
-        mobile = form.cleaned_data["mobile"]
-    services.support_pin_activate(**_by_the_customer(request), mobile=mobile)
+        return _mobile_first(request)
+    services.support_pin_activate(**_by_the_customer(request))
     messages.success(
         request, _("Your Support PIN is active. It is shown at the bottom of every page.")
     )
     return redirect("supportpin:mobile_services")
+
+
+def _mobile_first(request: HttpRequest) -> HttpResponse:
+    """No mobile yet: send a code to the number given; the PIN is activated from this page
+    once the number is verified."""
+    form = ActivateWithMobileForm(request.POST)
+    if not form.is_valid():
+        return _mobile_services_page(request, form=form)
+    # Giving the login a mobile number is a change of its security (ASVS 3.7.1).
+    if not recently_authenticated(request):
+        return reauthenticate_redirect_to(reverse("supportpin:mobile_services"))
+    try:
+        mobile_change_request(
+            user=request.user,
+            mobile=form.cleaned_data["mobile"],
+            acting_user=request.user,
+            ip_address=client_ip(request),
+        )
+    except Refusal as refusal:
+        form.add_error("mobile", refusal.message)
+        return _mobile_services_page(request, form=form)
+    return verify_redirect(reverse("supportpin:mobile_services"))
 
 
 @require_POST

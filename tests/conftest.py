@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Customer, User
 from portal.celery import app as celery_app
+from sms.backends import locmem
 from tests.factories import (
     CommittingClient,
     logged_in,
@@ -38,6 +39,15 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """SMS go to a list, as email goes to mail.outbox."""
+    settings.SMS_BACKEND = "sms.backends.locmem.LocmemBackend"
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()
 
 
 @pytest.fixture

@@ -93,10 +93,26 @@ def make_user(
 ) -> User:
     kwargs.setdefault("email", f"{username}@example.com")
     kwargs.setdefault("full_name", username.replace(".", " ").title())
+    if kwargs.get("mobile"):
+        # A mobile given here is one the login has verified; pass mobile_verified_at=None
+        # for a number saved before verification existed.
+        kwargs.setdefault("mobile_verified_at", timezone.now())
     user = User(username=username, customer=customer, role=role, **kwargs)
     user.set_password(password)
     user.save()
     return user
+
+
+SMS_CODE = re.compile(r"\b(\d{3} \d{3})\b")
+
+
+def sms_code_in(outbox: list, to: str) -> str:
+    """The code of the last SMS sent to `to`, as the customer reads it (123 456)."""
+    texts = [sms.body for sms in outbox if sms.to == to]
+    assert texts, f"no SMS to {to} in {outbox}"
+    found = SMS_CODE.search(texts[-1])
+    assert found, f"no code in: {texts[-1]}"
+    return found.group(1)
 
 
 LINK = re.compile(r"https?://[^/\s]+(/[^\s\"<>]*)")

@@ -1,6 +1,5 @@
 """The second factors, listed once: the Security page, the login's second step and the
-staff rule all read this list. SMS codes slot in as one more `Method` (a device model on
-the SMS gateway, `kind="code"`, `staff_allowed=False`)."""
+staff rule all read this list."""
 
 import re
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts.models import RecoveryCodeDevice
+from accounts.models import RecoveryCodeDevice, SmsDevice
 
 CODE_DIGITS = 6
 RECOVERY_CODE_LENGTH = 10
@@ -33,6 +32,8 @@ class Method:
     backup: bool = False
     prompt: Promise = _("Enter the code.")
     code_length: int = CODE_DIGITS
+    # Methods whose code the portal sends (email, SMS): the button that asks for one.
+    send_label: Promise | None = None
 
 
 APP = Method(
@@ -58,6 +59,16 @@ EMAIL = Method(
     kind="code",
     staff_allowed=False,
     prompt=_("Enter the 6-digit code we emailed to you."),
+    send_label=_("Email me a code"),
+)
+SMS = Method(
+    key="sms",
+    label=_("Code by SMS"),
+    model=SmsDevice,
+    kind="code",
+    staff_allowed=False,
+    prompt=_("Enter the 6-digit code we sent by SMS to your mobile."),
+    send_label=_("Text me a code"),
 )
 RECOVERY = Method(
     key="recovery",
@@ -70,7 +81,7 @@ RECOVERY = Method(
     code_length=RECOVERY_CODE_LENGTH,
 )
 
-METHODS = (APP, PASSKEY, EMAIL, RECOVERY)
+METHODS = (APP, PASSKEY, EMAIL, SMS, RECOVERY)
 
 
 def method(key: str) -> Method | None:

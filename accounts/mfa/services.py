@@ -20,12 +20,23 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.codes import new_nonce
 from accounts.mfa import methods
 from accounts.mfa.methods import Method, code_format_ok, method_of, normalize_code
 from accounts.mfa.selectors import primary_methods
-from accounts.models import AccountEvent, RecoveryCode, RecoveryCodeDevice, TwoFactorState, User
+from accounts.mobile import texts
+from accounts.models import (
+    AccountEvent,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    SmsDevice,
+    TwoFactorState,
+    User,
+)
+from accounts.tasks import send_account_sms
 from portal.exceptions import Refusal
 from portal.mail import email_user
+from sms.services import sms_queue
 
 # No 0/o, 1/i/l: recovery codes are read from paper.
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -238,6 +249,68 @@ def email_code_send(*, device: EmailDevice) -> bool:
             minutes=settings.OTP_EMAIL_TOKEN_VALIDITY // 60,
         )
     return True
+
+
+class NoVerifiedMobile(Refusal):
+    """Codes by SMS need a verified mobile number."""
+
+
+def _no_verified_mobile() -> NoVerifiedMobile:
+    return NoVerifiedMobile(
+        _("Codes by SMS need a verified mobile number. Add or verify it on your profile first.")
+    )
+
+
+@transaction.atomic
+def sms_codes_start(*, user: User, ip_address: str | None = None) -> SmsDevice:
+    """Codes by SMS to the verified mobile, unconfirmed until the first one is entered.
+    Raises NoVerifiedMobile, or SmsRefused past a limit of the gateway."""
+    if not user.has_verified_mobile:
+        raise _no_verified_mobile()
+    SmsDevice.objects.filter(user=user, confirmed=False).delete()
+    device = SmsDevice.objects.create(user=user, name="SMS", confirmed=False)
+    sms_code_send(device=device, ip_address=ip_address)
+    return device
+
+
+def sms_code_send(*, device: SmsDevice, ip_address: str | None = None) -> bool:
+    """Text a fresh code to the login's verified mobile (the earlier one stops working);
+    False while the previous one is too recent to send another. Raises NoVerifiedMobile,
+    or SmsRefused past a limit of the gateway."""
+    user = device.user
+    if not user.has_verified_mobile:
+        raise _no_verified_mobile()
+    allowed, _info = device.generate_is_allowed()
+    if not allowed:
+        return False
+    with transaction.atomic():
+        device.nonce = new_nonce()
+        device.valid_until = timezone.now() + timedelta(
+            minutes=settings.TWO_FACTOR_SMS_CODE_MINUTES
+        )
+        device.last_generated_timestamp = timezone.now()
+        device.save(update_fields=["nonce", "valid_until", "last_generated_timestamp"])
+        sms = sms_queue(
+            to=user.mobile,
+            purpose=texts.TWO_FACTOR_CODE,
+            body=texts.two_factor_code_text(language=user.language, code=texts.MASKED_CODE),
+            user=user,
+            requested_by=user,
+            ip_address=ip_address,
+            expires_at=device.valid_until,
+        )
+        transaction.on_commit(
+            lambda: send_account_sms.apply_async(args=[sms.pk], expires=sms.expires_at)
+        )
+    return True
+
+
+def code_send(*, device: Device, ip_address: str | None = None) -> bool:
+    """Send a code of a method whose codes the portal sends (email, SMS); False while
+    the previous one is too recent. Raises a Refusal when it cannot be sent."""
+    if isinstance(device, SmsDevice):
+        return sms_code_send(device=device, ip_address=ip_address)
+    return email_code_send(device=device)
 
 
 def device_confirm(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("security/", views.SecurityView.as_view(), name="security"),
     path("security/app/", views.AuthenticatorAppView.as_view(), name="security_app"),
     path("security/email/", views.EmailCodesView.as_view(), name="security_email"),
+    path("security/sms/", views.SmsCodesView.as_view(), name="security_sms"),
     path("security/passkeys/begin/", views.passkey_register_begin, name="passkey_register_begin"),
     path(
         "security/passkeys/complete/",

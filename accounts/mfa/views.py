@@ -44,7 +44,8 @@ from accounts.mfa.selectors import (
     recovery_codes_left,
     second_step_required,
 )
-from accounts.models import User
+from accounts.models import SmsDevice, User
+from accounts.phone import format_mobile
 from accounts.reauth import ReauthenticationRequiredMixin, reauthentication_required
 from accounts.throttle import (
     password_check_failed,
@@ -113,8 +114,8 @@ class SecondStepView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SecondStepForm(request.POST, method=self.method)
-        if request.POST.get("action") == "send" and self.method is methods.EMAIL:
-            return self._email_code()
+        if request.POST.get("action") == "send" and self.method.send_label:
+            return self._send_code()
         if self.method.kind == "passkey":
             form.fields["code"].required = False
         if not form.is_valid():
@@ -142,15 +143,10 @@ class SecondStepView(View):
             return self._render(form, status=400)
         return login_complete(request, self.user, device, remember=form.cleaned_data["remember"])
 
-    def _email_code(self) -> HttpResponse:
-        device = devices_of(self.user, methods.EMAIL)[0]
-        if services.email_code_send(device=device):
-            messages.success(self.request, _("We have emailed you a code."))
-        else:
-            messages.info(
-                self.request, _("We emailed you a code a moment ago: please check your inbox.")
-            )
-        return redirect(f"{reverse('accounts:second_step')}?method=email")
+    def _send_code(self) -> HttpResponse:
+        device = devices_of(self.user, self.method)[0]
+        _flash_code_sent(self.request, device)
+        return redirect(f"{reverse('accounts:second_step')}?method={self.method.key}")
 
     def _render(self, form: SecondStepForm, status: int = 200) -> HttpResponse:
         locked = services.second_step_locked(self.user)
@@ -167,6 +163,42 @@ class SecondStepView(View):
             },
             status=429 if locked else status,
         )
+
+
+def _flash_code_sent(request: HttpRequest, device) -> None:
+    """Send a code of `device` (email or SMS) and say so, or why not."""
+    is_sms = methods.method_of(device) is methods.SMS
+    try:
+        sent = services.code_send(device=device, ip_address=client_ip(request))
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return
+    if sent:
+        messages.success(
+            request,
+            _("We have sent a code by SMS to your mobile.")
+            if is_sms
+            else _("We have emailed you a code."),
+        )
+    else:
+        messages.info(
+            request,
+            _("We sent you a code by SMS a moment ago: please check your phone.")
+            if is_sms
+            else _("We emailed you a code a moment ago: please check your inbox."),
+        )
+
+
+def _send_code_requested(request: HttpRequest) -> HttpResponse:
+    """A logged-in login asks for a code by email or SMS, to type on this same page."""
+    m = methods.method(request.POST.get("method", ""))
+    if m is not None and m.send_label and m in enabled_methods(request.user):
+        _flash_code_sent(request, devices_of(request.user, m)[0])
+    return redirect(request.get_full_path())
+
+
+def _sent_code_methods(user: User) -> list[Method]:
+    return [m for m in enabled_methods(user) if m.send_label]
 
 
 def _json_field(value: str) -> dict:
@@ -204,6 +236,8 @@ class ReauthenticateView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        if request.POST.get("action") == "send":
+            return _send_code_requested(request)
         form = self._form(request.POST)
         passkey = request.POST.get("action") == "passkey"
         if passkey:
@@ -250,6 +284,7 @@ class ReauthenticateView(View):
                 "minutes": settings.REAUTH_MINUTES,
                 "has_passkey": methods.PASSKEY in enabled_methods(user)
                 and webauthn.passkeys_possible(self.request),
+                "sent_code_methods": _sent_code_methods(user),
             },
             status=status,
         )
@@ -292,6 +327,7 @@ class SecurityView(View):
                 "passkeys_possible": webauthn.passkeys_possible(request),
                 "staff_must_enrol": user.is_staff and not has_staff_factor(user),
                 "remember_days": settings.TWO_FACTOR_REMEMBER_DAYS,
+                "mobile_display": format_mobile(user.mobile),
             },
         )
 
@@ -414,6 +450,70 @@ class EmailCodesView(ReauthenticationRequiredMixin, View):
         )
 
 
+@method_decorator([never_cache, login_required], name="dispatch")
+class SmsCodesView(ReauthenticationRequiredMixin, View):
+    """Use codes sent by SMS to the verified mobile: enabled once the first one is
+    entered. Not for staff, and not without a verified mobile."""
+
+    template_name = "accounts/security/sms.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if self._device() is None:
+            return redirect("accounts:security")
+        return self._render(CodeForm(method=methods.SMS))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_staff:
+            raise Http404
+        action = request.POST.get("action")
+        if action == "start":
+            if devices_of(request.user, methods.SMS):
+                return redirect("accounts:security")
+            try:
+                services.sms_codes_start(user=request.user, ip_address=client_ip(request))
+            except Refusal as refusal:
+                messages.error(request, refusal.message)
+                return redirect("accounts:security")
+            return redirect("accounts:security_sms")
+        device = self._device()
+        if device is None:
+            return redirect("accounts:security")
+        if action == "send":
+            _flash_code_sent(request, device)
+            return redirect("accounts:security_sms")
+        form = CodeForm(request.POST, method=methods.SMS)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        try:
+            codes = services.device_confirm(
+                device=device,
+                typed=form.cleaned_data["code"],
+                acting_user=request.user,
+                ip_address=client_ip(request),
+            )
+        except Refusal as refusal:
+            form.add_error("code", refusal.message)
+            return self._render(form, status=400)
+        _reverify_after_change(request)
+        messages.success(request, _("Codes by SMS are on."))
+        return _show_recovery_codes(request, codes)
+
+    def _device(self) -> SmsDevice | None:
+        return SmsDevice.objects.filter(user=self.request.user, confirmed=False).first()
+
+    def _render(self, form: CodeForm, status: int = 200) -> HttpResponse:
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "minutes": settings.TWO_FACTOR_SMS_CODE_MINUTES,
+                "mobile_display": format_mobile(self.request.user.mobile),
+            },
+            status=status,
+        )
+
+
 @never_cache
 @login_required
 @require_POST
@@ -474,6 +574,8 @@ class MethodRemoveView(ReauthenticationRequiredMixin, View):
         return self._render(self._form())
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("action") == "send":
+            return _send_code_requested(request)
         form = self._form(request.POST)
         if form is not None:
             if not form.is_valid():
@@ -516,7 +618,13 @@ class MethodRemoveView(ReauthenticationRequiredMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "method": self.m, "device": self.device, "last": self.last},
+            {
+                "form": form,
+                "method": self.m,
+                "device": self.device,
+                "last": self.last,
+                "sent_code_methods": _sent_code_methods(self.request.user),
+            },
             status=status,
         )
 

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from accounts.forms import EmailChangeForm
 from accounts.models import AccountEvent, User
-from accounts.services import user_language_set, user_mobile_set
+from accounts.services import user_language_set
 from accounts.throttle import password_checks_blocked
-from supportpin.services import support_pin_activate
-from tests.factories import PASSWORD, link_in, make_user
+from tests.factories import PASSWORD, link_in, make_user, sms_code_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,20 +50,26 @@ def test_members_profile_does_not_link_to_the_people_page(member_client):
     assert reverse("accounts:people") not in response.text
 
 
-def test_a_customer_edits_name_mobile_and_language(owner_client, owner):
+def test_a_customer_edits_name_mobile_and_language(owner_client, owner, sms_outbox):
     response = owner_client.post(
         PROFILE, details(owner, full_name="Olga Owner-Smith", mobile="691 234 5670", language="it")
     )
 
     assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:mobile_verify"))
     owner.refresh_from_db()
     assert owner.full_name == "Olga Owner-Smith"
-    assert owner.mobile == "+306912345670"
+    # The new number counts once the code sent to it is entered.
+    assert owner.mobile == "+306912345678"
     assert owner.language == "it"
     assert response.cookies["django_language"].value == "it"
     assert AccountEvent.objects.get(
         user=owner, kind=AccountEvent.Kind.PROFILE_CHANGED, actor=owner
-    ).detail == {"fields": ["full_name", "mobile", "language"]}
+    ).detail == {"fields": ["full_name", "language"]}
+    owner_client.post(response["Location"], {"code": sms_code_in(sms_outbox, "+306912345670")})
+    owner.refresh_from_db()
+    assert owner.mobile == "+306912345670"
+    assert owner.has_verified_mobile
     page = owner_client.get(PROFILE)
     assert page.headers["Content-Language"] == "it"
 
@@ -72,14 +77,15 @@ def test_a_customer_edits_name_mobile_and_language(owner_client, owner):
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [
-        ("+30 691 234 5678", "+306912345678"),
-        ("6912345678", "+306912345678"),
+        ("+30 691 234 5670", "+306912345670"),
+        ("6912345670", "+306912345670"),
         ("+39 347 123 4567", "+393471234567"),
         ("+421 905 123 456", "+421905123456"),
     ],
 )
-def test_the_mobile_number_is_stored_in_e164(owner_client, owner, typed, stored):
-    owner_client.post(PROFILE, details(owner, mobile=typed))
+def test_the_mobile_number_is_stored_in_e164(owner_client, owner, sms_outbox, typed, stored):
+    response = owner_client.post(PROFILE, details(owner, mobile=typed))
+    owner_client.post(response["Location"], {"code": sms_code_in(sms_outbox, stored)})
     owner.refresh_from_db()
     assert owner.mobile == stored
 
@@ -88,6 +94,7 @@ def test_the_mobile_number_can_be_removed(owner_client, owner):
     owner_client.post(PROFILE, details(owner, mobile=""))
     owner.refresh_from_db()
     assert owner.mobile == ""
+    assert not owner.has_verified_mobile
 
 
 @pytest.mark.parametrize(
@@ -352,18 +359,8 @@ def test_the_language_service_sets_only_the_language_and_records_it(owner, membe
     assert profile_changes(owner) == [{"fields": ["language"]}]
 
 
-def test_the_mobile_service_sets_only_the_mobile_and_records_who_did_it(owner, agent):
-    user_mobile_set(user=owner, acting_user=agent, mobile="+393471234567")
-
-    stored = User.objects.get(pk=owner.pk)
-    assert (stored.mobile, stored.language) == ("+393471234567", "en")
-    event = AccountEvent.objects.get(user=owner, kind=AccountEvent.Kind.PROFILE_CHANGED)
-    assert (event.actor, event.detail) == (agent, {"fields": ["mobile"]})
-
-
 def test_setting_a_value_the_login_already_has_records_nothing(owner):
     user_language_set(user=owner, acting_user=owner, language=owner.language)
-    user_mobile_set(user=owner, acting_user=owner, mobile=owner.mobile)
 
     assert profile_changes(owner) == []
 
@@ -373,13 +370,3 @@ def test_the_language_switch_saves_the_language_alone(owner_client, owner):
 
     assert User.objects.get(pk=owner.pk).language == "sk"
     assert profile_changes(owner) == [{"fields": ["language"]}]
-
-
-def test_activating_the_support_pin_with_a_mobile_records_the_mobile_alone(member):
-    member.can_use_support_pin = True
-    member.save()
-
-    support_pin_activate(user=member, acting_user=member, mobile="+306955555555")
-
-    assert User.objects.get(pk=member.pk).mobile == "+306955555555"
-    assert profile_changes(member) == [{"fields": ["mobile"]}]

@@ -106,3 +106,10 @@ def test_seed_demo_gives_the_demo_staff_an_authenticator_app_and_prints_its_secr
     response = client.post(second_step["Location"], {"code": code.getvalue().strip()})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_owners_mobiles_are_verified_so_their_pin_sms_work():
+    _seed()
+    owners = User.objects.filter(role=User.Role.OWNER)
+    assert owners.count() == 3
+    assert all(owner.has_verified_mobile for owner in owners)

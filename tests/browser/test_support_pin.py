@@ -1,6 +1,6 @@
-"""The whole Support PIN story in two browsers: the customer activates with a new mobile
-and reads the PIN from the bar; an agent verifies it in the admin and records a DNS
-change; the customer sees it in the list and has the email."""
+"""The whole Support PIN story in two browsers: the customer gives a new mobile, enters
+the code texted to it, activates and reads the PIN from the bar; an agent verifies it in
+the admin and records a DNS change; the customer sees it in the list and has the email."""
 
 import re
 
@@ -9,8 +9,16 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
+from sms.backends import locmem
 from supportpin.models import AssistedAction
-from tests.factories import PASSWORD, admin_log_in, make_customer, make_user, totp_device
+from tests.factories import (
+    PASSWORD,
+    admin_log_in,
+    make_customer,
+    make_user,
+    sms_code_in,
+    totp_device,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,6 +29,7 @@ def test_customer_activates_agent_verifies_and_records_a_dns_change(new_page, se
     make_user("bea.bravo", customer=customer, role=User.Role.OWNER, email="bea@bravo.example")
     agent_app = totp_device(make_user("anna.agent", is_staff=True))
     mail.outbox.clear()
+    locmem.outbox.clear()
 
     customer_page = new_page()
     customer_page.goto("/accounts/login/")
@@ -29,7 +38,12 @@ def test_customer_activates_agent_verifies_and_records_a_dns_change(new_page, se
     customer_page.locator("main form button[type=submit]").click()
     customer_page.goto("/support-pin/")
     customer_page.get_by_label("Mobile phone").fill("+30 691 555 1234")
-    customer_page.get_by_role("button", name="Save and activate").click()
+    customer_page.get_by_role("button", name="Send me a code").click()
+    customer_page.get_by_label("Code from the SMS").fill(
+        sms_code_in(locmem.outbox, "+306915551234")
+    )
+    customer_page.get_by_role("button", name="Verify", exact=True).click()
+    customer_page.get_by_role("button", name="Activate").click()
     bar_pin = customer_page.get_by_test_id("support-pin")
     expect(bar_pin).to_have_text(re.compile(r"^\d{3} \d{3}$"))
     pin = bar_pin.inner_text()

@@ -5,11 +5,12 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from supportpin.models import PinEvent, SupportPin
 from supportpin.pin import format_pin
-from tests.factories import activate_pin, pin_of
+from tests.factories import activate_pin, pin_of, sms_code_in
 
 pytestmark = pytest.mark.django_db
 # 12:10 in Athens (UTC+3 in summer).
@@ -33,7 +34,7 @@ def test_one_click_activates_when_the_login_has_a_mobile(owner_client, owner):
     assert PinEvent.objects.filter(user=owner, kind=PinEvent.Kind.ACTIVATED, actor=owner).exists()
 
 
-def test_without_a_mobile_the_page_asks_for_it_first(customer):
+def test_without_a_mobile_the_page_asks_for_it_first(customer, sms_outbox):
     from tests.factories import CommittingClient, make_user
 
     user = make_user("nomobile", customer=customer, role=User.Role.OWNER)
@@ -43,8 +44,16 @@ def test_without_a_mobile_the_page_asks_for_it_first(customer):
     assert 'name="mobile"' in page.text
     response = c.post(reverse("supportpin:activate"), {"mobile": "691 234 5670"})
     assert response.status_code == 302
+    # The number is the login's once the code sent to it is entered; then the PIN is
+    # activated from the page.
+    assert response["Location"].startswith(reverse("accounts:mobile_verify"))
+    assert User.objects.get(pk=user.pk).mobile == ""
+    response = c.post(response["Location"], {"code": sms_code_in(sms_outbox, "+306912345670")})
+    assert response["Location"] == PAGE
     user.refresh_from_db()
-    assert user.mobile == "+306912345670"
+    assert (user.mobile, user.has_verified_mobile) == ("+306912345670", True)
+    assert not SupportPin.objects.filter(user=user).exists()
+    c.post(reverse("supportpin:activate"))
     assert SupportPin.objects.get(user=user).is_active
 
 
@@ -68,10 +77,12 @@ def test_a_member_cannot_activate_without_the_owners_permission(member_client, m
     assert not SupportPin.objects.exists()
 
 
-def test_a_member_with_the_owners_permission_can_activate(member_client, member):
+def test_a_member_with_the_owners_permission_can_activate(member_client, member, sms_outbox):
     member.can_use_support_pin = True
     member.save()
-    member_client.post(reverse("supportpin:activate"), {"mobile": "+306912345671"})
+    response = member_client.post(reverse("supportpin:activate"), {"mobile": "+306912345671"})
+    member_client.post(response["Location"], {"code": sms_code_in(sms_outbox, "+306912345671")})
+    member_client.post(reverse("supportpin:activate"))
     assert SupportPin.objects.get(user=member).is_active
 
 
@@ -200,7 +211,11 @@ def test_another_customer_never_sees_this_customers_pin_or_history(
     )
 
     activate_pin(owner)
-    support_pin_activate(user=other_owner, acting_user=other_owner, mobile="+306955555555")
+    User.objects.filter(pk=other_owner.pk).update(
+        mobile="+306955555555", mobile_verified_at=timezone.now()
+    )
+    other_owner.refresh_from_db()
+    support_pin_activate(user=other_owner, acting_user=other_owner)
     support_pin_verify(user=owner, pin=pin_of(owner), agent=agent)
     assisted_action_record(user=owner, agent=agent, kind="dns_records", detail="MX for acme.gr")
     owners_pin, others_pin = format_pin(pin_of(owner)), format_pin(pin_of(other_owner))

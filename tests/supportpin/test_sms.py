@@ -57,7 +57,7 @@ def test_sms_is_written_in_the_logins_language(owner_client, owner, owner_pin, s
         languages.append(translation.get_language())
         return f"PIN {context['pin']}"
 
-    with mock.patch("supportpin.sms.render_to_string", side_effect=render):
+    with mock.patch("sms.text.render_to_string", side_effect=render):
         send(owner_client)
     assert languages and set(languages) == {"el"}
     assert sms_outbox[0].body == f"PIN {format_pin(pin_of(owner))}"
