@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from dateutil.easter import EASTER_ORTHODOX, easter
 from django.urls import reverse
+from django.utils import timezone
 
 from helpcentre.models import Article, ArticleVersion, Feedback
 from tests.factories import CommittingClient, make_article
@@ -153,7 +154,7 @@ def test_a_forged_vote_cookie_is_ignored(client):
 
 
 def test_the_contact_page_lists_the_greek_holidays_of_this_year_and_the_next(client):
-    today = date.today()
+    today = timezone.localdate()
     company_day = date(today.year + 1, 7, 1)
     while company_day.weekday() >= 5:
         company_day += timedelta(days=1)
