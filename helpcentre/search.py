@@ -99,8 +99,19 @@ def search(
     if connection.vendor != "postgresql":
         return _search_plainly(versions, words, limit=limit, any_word=any_word)
     hits = _search_full_text(
-        versions, words, language=language, limit=limit, any_word=any_word, snippets=snippets
+        versions, words, language=language, limit=limit, any_word=False, snippets=snippets
     )
+    if any_word and len(hits) < limit and len(words) > 1:
+        # Articles with every word come first; only then those with some of them, which
+        # for common words are many more rows to rank.
+        hits += _search_full_text(
+            versions.exclude(pk__in=[hit.version.pk for hit in hits]),
+            words,
+            language=language,
+            limit=limit - len(hits),
+            any_word=True,
+            snippets=snippets,
+        )
     return hits or _search_similar_titles(versions, " ".join(words), limit=limit)
 
 

@@ -31,6 +31,9 @@ FORWARD = [
             f" word WITH unaccent, {stemmer}",
         )
     ],
+    # Keep the vector in the row (compressed) rather than in TOAST: ranking reads it for
+    # every match, and detoasting it doubled the time of a search with many matches.
+    "ALTER TABLE helpcentre_articleversion ALTER COLUMN search_vector SET STORAGE MAIN",
     "CREATE INDEX helpcentre_version_search ON helpcentre_articleversion"
     " USING gin (search_vector)",
     "CREATE INDEX helpcentre_version_title_trigrams ON helpcentre_articleversion"
@@ -38,6 +41,7 @@ FORWARD = [
 ]
 
 BACKWARD = [
+    "ALTER TABLE helpcentre_articleversion ALTER COLUMN search_vector SET STORAGE EXTENDED",
     "DROP INDEX IF EXISTS helpcentre_version_title_trigrams",
     "DROP INDEX IF EXISTS helpcentre_version_search",
     *[f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {config}" for config, _s, _t in LANGUAGES],
