@@ -438,11 +438,17 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+    # Other work on the machine inflates every figure; the load before the run says how much.
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+        f"{platform.system()}{load}"
+    )
 
 
 def main() -> None:
     refuse_without_postgres()
+    host = machine()
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     ensure_database()
@@ -489,7 +495,7 @@ def main() -> None:
         server.wait(timeout=10)
 
     lines = [
-        f"Machine: {machine()}",
+        f"Machine: {host}",
         f"Data: {CUSTOMERS:,} customers, {TICKETS:,} tickets, {MESSAGES:,} messages, "
         f"{HELP_ARTICLES:,} help articles x {len(HELP_LANGUAGES)} languages (PostgreSQL)",
         f"gunicorn 2 sync workers, DEBUG off; {WARM_UP} warm-up then {SAMPLES} sequential requests",
