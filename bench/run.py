@@ -1,7 +1,8 @@
 """`make bench`: the tickets pages at scale, served by gunicorn, measured from outside.
 
-Seeds PostgreSQL (DATABASE_URL, required) with 10,000 customers, 100,000 tickets and
-300,000 messages through COPY (once; later runs reuse them), starts gunicorn with 2
+Seeds PostgreSQL (DATABASE_URL, required) with 10,000 customers, 100,000 tickets,
+300,000 messages and 10,000 help centre articles in 4 languages through COPY (once;
+later runs reuse them), starts gunicorn with 2
 workers, logs in a customer and an agent, and measures sequential requests after a
 warm-up (median and p95), then requests per second on the admin queue with 16 concurrent
 connections. Prints a table and writes bench/RESULTS.md.
@@ -26,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 CUSTOMERS = 10_000
 TICKETS = 100_000
 MESSAGES = 300_000
+HELP_ARTICLES = 10_000
+HELP_LANGUAGES = ("en", "el", "it", "sk")
 WARM_UP = 20
 SAMPLES = 200
 CONCURRENCY = 16
@@ -223,6 +226,115 @@ def seed() -> dict:
     return bench_people()
 
 
+# Topic words of the bench articles, per language: each article has a few of them among
+# many rarer words, so a topic word is in about one article in six, as in a real
+# knowledge base where "password" is not in every article.
+HELP_TOPICS = {
+    "en": "account password email domain server mailbox invoice renewal backup website "
+    "certificate login phone request priority hosting database transfer records nameserver "
+    "upgrade payment router network firewall storage quota error message browser device",
+    "el": "λογαριασμός κωδικός email όνομα διακομιστής γραμματοκιβώτιο τιμολόγιο ανανέωση "
+    "αντίγραφο ιστότοπος πιστοποιητικό σύνδεση τηλέφωνο αίτημα προτεραιότητα φιλοξενία "
+    "βάση μεταφορά εγγραφές αναβάθμιση πληρωμή δίκτυο αποθήκευση σφάλμα μήνυμα συσκευή",
+    "it": "account password posta dominio server casella fattura rinnovo backup sito "
+    "certificato accesso telefono richiesta priorità hosting database trasferimento record "
+    "potenziamento pagamento rete firewall spazio errore messaggio browser dispositivo",
+    "sk": "účet heslo e-mail doména server schránka faktúra predĺženie záloha stránka "
+    "certifikát prihlásenie telefón požiadavka priorita webhosting databáza prenos záznamy "
+    "rozšírenie platba sieť firewall úložisko chyba správa prehliadač zariadenie",
+}
+HELP_SYLLABLES = {
+    "en": "ba be co da de fi ga ho ja ke la li mo na no pe ra re sa so ta te vi wo",
+    "el": "κα λο με τα νι πο ρα σε το φι χα δε γι ζω θε μι ξα πα ου στ",
+    "it": "ca la me no ri so ta ve zi pe co gl di fa mo ne pu re se tu",
+    "sk": "ka la mo ná ri so ta vé zi pe čo dy fa mi ne pu ré se tú ži",
+}
+HELP_FILLER_WORDS = 3000
+
+
+def help_vocabulary(rng: random.Random, language: str) -> list[str]:
+    syllables = HELP_SYLLABLES[language].split()
+    return [
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        for _ in range(HELP_FILLER_WORDS)
+    ]
+
+
+def help_text(
+    rng: random.Random, topics: list[str], filler: list[str], topic_words: int, filler_words: int
+) -> str:
+    chosen = rng.sample(topics, topic_words) + rng.sample(filler, filler_words)
+    rng.shuffle(chosen)
+    return " ".join(chosen)
+
+
+def seed_help_centre() -> None:
+    from django.db import connection, transaction
+
+    from helpcentre.models import ArticleVersion, Section
+    from helpcentre.search import CONFIGURATIONS
+
+    if ArticleVersion.objects.filter(article__slug__startswith="bench-").count() >= (
+        HELP_ARTICLES * len(HELP_LANGUAGES)
+    ):
+        print("bench: help centre already seeded")
+        return
+    started = time.perf_counter()
+    rng = random.Random(10)
+    with transaction.atomic(), connection.cursor() as cursor:
+        section, _ = Section.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM helpcentre_article")
+        first = cursor.fetchone()[0] + 1
+        copy_rows(
+            cursor,
+            "helpcentre_article",
+            ["id", "section_id", "slug", "status", "is_internal", "plans", "position",
+             "view_count", "created_at", "updated_at"],
+            (
+                (first + n, section.pk, f"bench-{n:05d}", "published", "f", "[]", 0,
+                 rng.randint(0, 5000), "2026-01-01 00:00+00", "2026-01-01 00:00+00")
+                for n in range(HELP_ARTICLES)
+            ),
+        )  # fmt: skip
+        versions = []
+        vocabulary = {language: help_vocabulary(rng, language) for language in HELP_LANGUAGES}
+        for n in range(HELP_ARTICLES):
+            for language in HELP_LANGUAGES:
+                topics, filler = HELP_TOPICS[language].split(), vocabulary[language]
+                title, summary, body = (
+                    help_text(rng, topics, filler, topic_words, filler_words)
+                    for topic_words, filler_words in ((2, 3), (1, 8), (3, 100))
+                )
+                versions.append(
+                    (first + n, language, title, summary, body, body, "2026-01-01 00:00+00")
+                )
+        copy_rows(
+            cursor,
+            "helpcentre_articleversion",
+            ["article_id", "language", "title", "summary", "body", "body_text", "updated_at"],
+            versions,
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('helpcentre_article', 'id'),"
+            " (SELECT MAX(id) FROM helpcentre_article))"
+        )
+        # The same vector as helpcentre.services.article_version_save, set in bulk.
+        for language in HELP_LANGUAGES:
+            config = CONFIGURATIONS[language]
+            cursor.execute(
+                "UPDATE helpcentre_articleversion SET search_vector ="
+                " setweight(to_tsvector(%s::regconfig, title), 'A')"
+                " || setweight(to_tsvector(%s::regconfig, summary), 'B')"
+                " || setweight(to_tsvector(%s::regconfig, body_text), 'C')"
+                " WHERE language = %s AND search_vector IS NULL",
+                [config, config, config, language],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE helpcentre_article")
+        cursor.execute("ANALYZE helpcentre_articleversion")
+    print(f"bench: help centre seeded in {time.perf_counter() - started:.0f} s")
+
+
 def bench_people() -> dict:
     from accounts.models import User
     from tickets.models import Ticket
@@ -326,11 +438,17 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+    # Other work on the machine inflates every figure; the load before the run says how much.
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+        f"{platform.system()}{load}"
+    )
 
 
 def main() -> None:
     refuse_without_postgres()
+    host = machine()
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     ensure_database()
@@ -342,6 +460,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     people = seed()
+    seed_help_centre()
     import requests
 
     port = free_port()
@@ -353,11 +472,18 @@ def main() -> None:
         agent_cookie = session_cookie(people["agent"])
         agent.cookies.set("sessionid", agent_cookie)
         ticket = people["ticket"]
+        greek = requests.Session()
+        greek.cookies.set("django_language", "el")
         pages = [
             ("customer list /tickets/", customer, "/tickets/"),
             ("ticket page /tickets/<ref>/", customer, f"/tickets/{ticket.reference}/"),
             ("admin queue", agent, "/admin/tickets/ticket/"),
             ("admin ticket page", agent, f"/admin/tickets/ticket/{ticket.pk}/change/"),
+            ("help search, English", requests.Session(), "/help/search/?q=password+backup"),
+            ("help search, Greek", greek, "/help/search/?q=λογαριασμος+πληρωμη"),
+            ("help search, typo (trigram)", requests.Session(), "/help/search/?q=pasword+invoise"),
+            ("help suggestions", customer, "/help/suggestions/?q=mailbox+quota+error"),
+            ("help article", requests.Session(), "/help/articles/bench-00042/"),
         ]
         rows = []
         for name, session, path in pages:
@@ -369,8 +495,9 @@ def main() -> None:
         server.wait(timeout=10)
 
     lines = [
-        f"Machine: {machine()}",
-        f"Data: {CUSTOMERS:,} customers, {TICKETS:,} tickets, {MESSAGES:,} messages (PostgreSQL)",
+        f"Machine: {host}",
+        f"Data: {CUSTOMERS:,} customers, {TICKETS:,} tickets, {MESSAGES:,} messages, "
+        f"{HELP_ARTICLES:,} help articles x {len(HELP_LANGUAGES)} languages (PostgreSQL)",
         f"gunicorn 2 sync workers, DEBUG off; {WARM_UP} warm-up then {SAMPLES} sequential requests",
         "",
         "| page | median ms | p95 ms |",

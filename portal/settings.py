@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "supportpin",
+    "helpcentre",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
+    path("help/", include("helpcentre.urls")),
     path("sms/", include("sms.urls")),
     # Delivery reports of the SMS sent before the gateway moved to /sms/ still come here.
     path("support-pin/sms/status/<int:sms_id>/", twilio_status_callback),

@@ -158,3 +158,35 @@ def zip_bytes() -> bytes:
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def make_article(
+    slug: str,
+    versions: dict[str, tuple[str, str, str]],
+    *,
+    section_slug: str = "general",
+    published: bool = True,
+    internal: bool = False,
+):
+    """A help centre article with a version per language given as (title, summary,
+    body), saved through the service so that its search vector is current."""
+    from helpcentre import services as help_services
+    from helpcentre.models import Article, ArticleVersion, Section
+
+    section, _ = Section.objects.get_or_create(
+        slug=section_slug, defaults={"name": section_slug.replace("-", " ").title()}
+    )
+    article = Article.objects.create(
+        section=section,
+        slug=slug,
+        is_internal=internal,
+        status=Article.Status.PUBLISHED if published else Article.Status.DRAFT,
+    )
+    for language, (title, summary, body) in versions.items():
+        help_services.article_version_save(
+            version=ArticleVersion(
+                article=article, language=language, title=title, summary=summary, body=body
+            ),
+            acting_user=None,
+        )
+    return article

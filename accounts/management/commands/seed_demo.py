@@ -4,6 +4,7 @@ and the demo passwords are reset."""
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -125,3 +126,4 @@ class Command(BaseCommand):
         tickets_demo.seed_demo(stdout=self.stdout)
         supportpin_demo.seed_demo(stdout=self.stdout)
         two_factor_demo.seed_demo(stdout=self.stdout)
+        call_command("load_help_articles", stdout=self.stdout)
