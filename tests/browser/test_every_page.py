@@ -1,0 +1,136 @@
+"""Every public page, every page of a customer and the admin pages agents use, in English
+and in Greek: each is checked with axe-core (WCAG 2.1 A and AA) and for Content-Security-
+Policy violations, fits a phone's width without sideways scrolling, and shows no error."""
+
+from itertools import zip_longest
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import activate_pin, make_customer, make_user
+from tickets import services
+from tickets.defaults import install_defaults
+from tickets.models import Category, SlaPolicy
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC_PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/register/",
+    "/accounts/password/reset/",
+    "/accounts/username/",
+    "/accounts/activate/resend/",
+    "/admin/login/",
+]
+
+
+def _customer_pages(ticket) -> list[str]:
+    return [
+        "/dashboard/",
+        "/accounts/profile/",
+        "/accounts/people/",
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/tickets/",
+        "/tickets/new/",
+        f"/tickets/{ticket.reference}/",
+        "/support-pin/",
+        "/support-pin/history/",
+    ]
+
+
+def _admin_pages(ticket, owner) -> list[str]:
+    return [
+        "/admin/",
+        "/admin/tickets/ticket/",
+        f"/admin/tickets/ticket/{ticket.pk}/change/",
+        "/admin/supportpin/callerverification/",
+        f"/admin/supportpin/callerverification/?q={owner.username}",
+        f"/admin/supportpin/callerverification/?login={owner.pk}",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{owner.pk}/change/",
+        "/admin/accounts/customer/",
+    ]
+
+
+def _tabs(new_page, base_url: str, language: str, user: User | None = None) -> list:
+    """Two phone-sized tabs speaking `language`, logged in as `user` when one is given."""
+    page = new_page(locale=language, viewport={"width": 375, "height": 812})
+    cookies = {settings.LANGUAGE_COOKIE_NAME: language}
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": name, "value": value, "url": base_url} for name, value in cookies.items()]
+    )
+    return [page, page.context.new_page()]
+
+
+def _visit(visits: list[tuple[list, list[str]]], language: str) -> list[str]:
+    """Show each path in one of its tabs; what is wrong with them. The tabs take turns, so
+    that a page's checks run while the next tab loads."""
+    lanes = [
+        [(tabs[i % len(tabs)], path) for i, path in enumerate(paths)] for tabs, paths in visits
+    ]
+    queue = [visit for turn in zip_longest(*lanes) for visit in turn if visit]
+    problems = []
+    for page, path in queue:
+        response = page.goto(path)
+        if response.status != 200:
+            problems.append(f"{path} answers {response.status}")
+        if page.locator("html").get_attribute("lang") != language:
+            problems.append(f"{path} is not in {language}")
+        scroll_width, width = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        if scroll_width > width:
+            problems.append(f"{path} scrolls sideways at {width} px: {scroll_width} px wide")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_every_page_passes_the_accessibility_and_security_checks(
+    new_page, page_checks, live_server, language, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    install_defaults(Category, SlaPolicy)
+    customer = make_customer("Acme Hosting", plan="business", contract_number="C-5005")
+    owner = make_user(
+        "olga.owner",
+        customer=customer,
+        role=User.Role.OWNER,
+        language=language,
+        mobile="+306912345678",
+    )
+    make_user("mario.member", customer=customer, role=User.Role.MEMBER, language=language)
+    agent = make_user("anna.agent", is_staff=True, is_superuser=True, language=language)
+    activate_pin(owner)
+    ticket = services.ticket_create(
+        requester=owner,
+        subject="All our sites are down",
+        description="Every site returns 502 since 10:00.",
+        category=Category.objects.get(name="Hosting"),
+        priority=3,
+    )
+    services.ticket_reply_as_agent(
+        ticket=ticket, agent=agent, body="We restarted the load balancer: please check."
+    )
+    customer_pages = _customer_pages(ticket)
+    admin_pages = _admin_pages(ticket, owner)
+
+    problems = _visit(
+        [
+            (_tabs(new_page, live_server.url, language), PUBLIC_PAGES),
+            (_tabs(new_page, live_server.url, language, owner), customer_pages),
+            (_tabs(new_page, live_server.url, language, agent), admin_pages),
+        ],
+        language,
+    )
+
+    assert not problems, "\n".join(problems)
+    page_checks.finish()
+    assert len(page_checks.checked) == len(PUBLIC_PAGES) + len(customer_pages) + len(admin_pages)
