@@ -37,3 +37,13 @@ def test_language_switch_does_not_redirect_to_another_site(client):
     )
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+def test_language_is_changed_by_a_button_not_by_moving_through_the_choices(client):
+    """Choosing in the select changes nothing until the button confirms it (WCAG 3.2.2):
+    no script submits the form on change."""
+    response = client.get(reverse("portal:home"))
+    form = response.text.split('<form class="lang-switch"', 1)[1].split("</form>", 1)[0]
+    assert '<select id="language-select" name="language">' in form
+    assert '<button type="submit" class="button-small">Change</button>' in form
+    assert "data-autosubmit" not in response.text
