@@ -47,3 +47,11 @@ def test_language_is_changed_by_a_button_not_by_moving_through_the_choices(clien
     assert '<select id="language-select" name="language">' in form
     assert '<button type="submit" class="button-small">Change</button>' in form
     assert "data-autosubmit" not in response.text
+
+
+def test_the_admin_header_and_title_are_in_the_language_of_the_page(client, settings):
+    settings.SITE_NAME = "Hosting Help"
+    response = client.get("/admin/login/", headers={"accept-language": "el"})
+    assert '<html lang="el"' in response.text
+    assert '<a href="/admin/">Hosting Help · Διαχείριση</a>' in response.text
+    assert "<title>Σύνδεση | Hosting Help · Διαχείριση</title>" in response.text
