@@ -12,6 +12,17 @@
       if (summary) { summary.focus(); }
     }
 
+    // A link of the error summary puts the focus in its field, not only the field in view.
+    document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("href").slice(1));
+        if (field) {
+          event.preventDefault();
+          field.focus();
+        }
+      });
+    });
+
     // Buttons that ask before an irreversible action.
     document.querySelectorAll("[data-confirm]").forEach(function (element) {
       element.addEventListener("click", function (event) {

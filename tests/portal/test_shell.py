@@ -75,3 +75,30 @@ def test_a_forbidden_page_is_a_403_in_the_site_layout(rf):
     assert response.status_code == 403
     assert "Access denied" in response.content.decode()
     assert 'class="site-header"' in response.content.decode()
+
+
+def _error_summary(response) -> str:
+    return response.text.split("data-error-summary>", 1)[1].split("</div>", 1)[0]
+
+
+def test_the_error_summary_links_each_error_to_its_field(client):
+    response = client.post(reverse("accounts:register"), {"email": "not-an-address"})
+    summary = _error_summary(response)
+    assert '<a href="#id_email">Email address: Enter a valid email address.</a>' in summary
+    assert '<a href="#id_username">Username: This field is required.</a>' in summary
+    assert summary.count("<a href=") == len(response.context["form"].errors)
+
+
+def test_the_error_summary_lists_errors_of_the_whole_form_too(client, owner):
+    response = client.post(
+        reverse("accounts:login"), {"username": "olga.owner", "password": "wrong-one-1"}
+    )
+    summary = _error_summary(response)
+    assert "<li>The login or the password is not correct" in summary
+
+
+def test_an_error_in_a_choice_of_buttons_links_to_its_first_button(owner_client):
+    response = owner_client.post(reverse("tickets:create"), {"subject": "Down", "priority": "9"})
+    summary = _error_summary(response)
+    assert '<a href="#id_priority_0">Priority: Select a valid choice.' in summary
+    assert 'id="id_priority_0"' in response.text
