@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.test import Client
 
 from tests.browser.chromium import require_chromium
 from tests.browser.pagechecks import PageChecks
@@ -77,3 +78,18 @@ def new_page(browser, live_server, page_checks):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def log_in(live_server, settings):
+    """Log `user` in in the browser context of `page` without going through the form."""
+
+    def log_in_page(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+
+    return log_in_page

@@ -6,7 +6,6 @@ from itertools import zip_longest
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from accounts.models import User
 from tests.factories import activate_pin, make_customer, make_user
@@ -56,17 +55,14 @@ def _admin_pages(ticket, owner) -> list[str]:
     ]
 
 
-def _tabs(new_page, base_url: str, language: str, user: User | None = None) -> list:
+def _tabs(new_page, log_in, base_url: str, language: str, user: User | None = None) -> list:
     """Two phone-sized tabs speaking `language`, logged in as `user` when one is given."""
     page = new_page(locale=language, viewport={"width": 375, "height": 812})
-    cookies = {settings.LANGUAGE_COOKIE_NAME: language}
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
-        [{"name": name, "value": value, "url": base_url} for name, value in cookies.items()]
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}]
     )
+    if user is not None:
+        log_in(page, user)
     return [page, page.context.new_page()]
 
 
@@ -94,7 +90,7 @@ def _visit(visits: list[tuple[list, list[str]]], language: str) -> list[str]:
 
 @pytest.mark.parametrize("language", ["en", "el"])
 def test_every_page_passes_the_accessibility_and_security_checks(
-    new_page, page_checks, live_server, language, settings, tmp_path
+    new_page, log_in, page_checks, live_server, language, settings, tmp_path
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     install_defaults(Category, SlaPolicy)
@@ -124,9 +120,9 @@ def test_every_page_passes_the_accessibility_and_security_checks(
 
     problems = _visit(
         [
-            (_tabs(new_page, live_server.url, language), PUBLIC_PAGES),
-            (_tabs(new_page, live_server.url, language, owner), customer_pages),
-            (_tabs(new_page, live_server.url, language, agent), admin_pages),
+            (_tabs(new_page, log_in, live_server.url, language), PUBLIC_PAGES),
+            (_tabs(new_page, log_in, live_server.url, language, owner), customer_pages),
+            (_tabs(new_page, log_in, live_server.url, language, agent), admin_pages),
         ],
         language,
     )
