@@ -1,7 +1,8 @@
 """Checks every page a browser test shows.
 
 In a watched browser context, every HTML document of the portal runs axe-core (WCAG 2.1 A
-and AA rules) once it has loaded, and reports the result; a navigation away from a document
+and AA rules) once it has loaded, checks that it does not scroll sideways in the window's
+width, and reports the result; a navigation away from a document
 whose result has not come yet waits for it. Content-Security-Policy violations are
 collected as they happen. So a test cannot show a page that escapes the checks: they hang
 on the browser's own loading and leaving of documents, not on calls the test makes.
@@ -50,6 +51,14 @@ _PAGE_SCRIPT = """
       help: violation.help,
       nodes: violation.nodes.map((node) => `${node.target.join(" ")}: ${node.failureSummary}`),
     }));
+    const overflow = document.documentElement.scrollWidth - window.innerWidth;
+    if (overflow > 0) {
+      violations.push({
+        id: "sideways-scroll",
+        help: `the page is ${overflow} px wider than the ${window.innerWidth} px window`,
+        nodes: [],
+      });
+    }
     window.__portalAxeResult = {documentId, url: location.href, violations};
     window.__portalDocumentChecked(documentId, location.href, violations);
   });
@@ -104,9 +113,7 @@ class PageChecks:
         self.checked.append(url)
         for violation in violations:
             nodes = "\n    ".join(violation["nodes"])
-            self.problems.append(
-                f"{url}: axe {violation['id']} ({violation['help']}):\n    {nodes}"
-            )
+            self.problems.append(f"{url}: {violation['id']} ({violation['help']}):\n    {nodes}")
         page = source["page"]
         if self._showing.get(page) == document_id and page in self._held:
             self._held.pop(page).fallback()
