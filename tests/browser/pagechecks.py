@@ -1,15 +1,16 @@
 """Checks every page a browser test shows.
 
 In a watched browser context, every HTML document of the portal runs axe-core (WCAG 2.1 A
-and AA rules) once it has loaded, checks that it does not scroll sideways in the window's
-width, and reports the result; a navigation away from a document
-whose result has not come yet waits for it. Content-Security-Policy violations are
-collected as they happen. So a test cannot show a page that escapes the checks: they hang
-on the browser's own loading and leaving of documents, not on calls the test makes.
+and AA rules) once it is parsed and styled, checks that it is no wider than the window, and
+reports the result; a navigation away from a document whose result has not come yet waits
+for it. Content-Security-Policy violations are collected as they happen. So a test cannot
+show a page that escapes the checks: they hang on the browser's own loading and leaving of
+documents, not on calls the test makes.
 """
 
 import json
-import uuid
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,21 +37,34 @@ _PAGE_SCRIPT = """
     );
   });
   if (document.contentType !== "text/html") { return; }
-  const documentId = "%(document_id_prefix)s" + Math.random().toString(36).slice(2);
-  window.__portalDocumentOpened(documentId);
-  window.addEventListener("load", async () => {
-    %(axe_source)s
-    axeRunning = true;
-    const results = await axe.run(document, {
-      runOnly: {type: "tag", values: %(tags)s},
-      resultTypes: ["violations"],
-    });
-    axeRunning = false;
-    const violations = results.violations.map((violation) => ({
-      id: violation.id,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => `${node.target.join(" ")}: ${node.failureSummary}`),
-    }));
+  // A navigation that starts before the page has loaded may stop its loading, and then
+  // `load` never comes: the check starts once the document is parsed and its stylesheets
+  // have loaded, or waited for long enough.
+  const stylesheetsLoaded = () => Array.from(
+    document.querySelectorAll("link[rel=stylesheet]")
+  ).every((link) => link.sheet !== null);
+  document.addEventListener("DOMContentLoaded", async () => {
+    for (let waited = 0; !stylesheetsLoaded() && waited < 3000; waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    let violations;
+    try {
+      %(axe_source)s
+      axeRunning = true;
+      const results = await axe.run(document, {
+        runOnly: {type: "tag", values: %(tags)s},
+        resultTypes: ["violations"],
+      });
+      violations = results.violations.map((violation) => ({
+        id: violation.id,
+        help: violation.help,
+        nodes: violation.nodes.map((node) => `${node.target.join(" ")}: ${node.failureSummary}`),
+      }));
+    } catch (error) {
+      violations = [{id: "axe-error", help: String(error), nodes: []}];
+    } finally {
+      axeRunning = false;
+    }
     const overflow = document.documentElement.scrollWidth - window.innerWidth;
     if (overflow > 0) {
       violations.push({
@@ -59,8 +73,7 @@ _PAGE_SCRIPT = """
         nodes: [],
       });
     }
-    window.__portalAxeResult = {documentId, url: location.href, violations};
-    window.__portalDocumentChecked(documentId, location.href, violations);
+    window.__portalDocumentChecked(location.href, violations);
   });
 })();
 """
@@ -76,67 +89,73 @@ def axe_source() -> str:
 
 @dataclass
 class PageChecks:
-    """The documents checked and the problems found in the browser contexts it watches."""
+    """The documents checked and the problems found in the browser contexts it watches.
+
+    Per page, it counts the HTML documents the browser received for it (from the responses,
+    which come before the document runs and before any later navigation) and the documents
+    that reported their check: a navigation waits while the first count is ahead."""
 
     checked: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     _contexts: list = field(default_factory=list)
-    _showing: dict = field(default_factory=dict)  # page -> id of the document it shows
-    _done: set = field(default_factory=set)  # ids of the documents checked
-    _held: dict = field(default_factory=dict)  # page -> navigation waiting for the check
+    _received: Counter = field(default_factory=Counter)
+    _reported: Counter = field(default_factory=Counter)
+    _held: dict = field(default_factory=dict)  # page -> navigations waiting for the check
 
     def watch(self, context) -> None:
         self._contexts.append(context)
-        context.expose_binding("__portalDocumentOpened", self._opened)
         context.expose_binding("__portalDocumentChecked", self._checked)
         context.expose_binding(
             "__portalCspViolation",
             lambda source, text: self.problems.append(f"CSP violation: {text}"),
         )
         context.add_init_script(
-            _PAGE_SCRIPT
-            % {
-                "axe_source": axe_source(),
-                "tags": json.dumps(WCAG_TAGS),
-                "document_id_prefix": uuid.uuid4().hex,
-            }
+            _PAGE_SCRIPT % {"axe_source": axe_source(), "tags": json.dumps(WCAG_TAGS)}
         )
+        context.on("response", self._response)
         context.route("**/*", self._request)
 
-    def _opened(self, source, document_id: str) -> None:
-        self._showing[source["page"]] = document_id
+    def _unchecked(self, page) -> bool:
+        return self._received[page] > self._reported[page]
 
-    def _checked(self, source, document_id: str, url: str, violations: list) -> None:
-        if document_id in self._done:
-            return
-        self._done.add(document_id)
+    def _response(self, response) -> None:
+        request = response.request
+        if (
+            request.is_navigation_request()
+            and request.frame.parent_frame is None
+            and not 300 <= response.status < 400
+            and response.headers.get("content-type", "").startswith("text/html")
+        ):
+            self._received[request.frame.page] += 1
+
+    def _checked(self, source, url: str, violations: list) -> None:
+        page = source["page"]
+        self._reported[page] += 1
         self.checked.append(url)
         for violation in violations:
             nodes = "\n    ".join(violation["nodes"])
             self.problems.append(f"{url}: {violation['id']} ({violation['help']}):\n    {nodes}")
-        page = source["page"]
-        if self._showing.get(page) == document_id and page in self._held:
-            self._held.pop(page).fallback()
+        if not self._unchecked(page):
+            for route in self._held.pop(page, []):
+                route.fallback()
 
     def _request(self, route) -> None:
         request = route.request
         if request.is_navigation_request() and request.frame.parent_frame is None:
             page = request.frame.page
-            showing = self._showing.get(page)
-            if showing is not None and showing not in self._done:
+            if self._unchecked(page):
                 # Leaving a document not checked yet: the request waits for its result.
-                self._held[page] = route
+                self._held.setdefault(page, []).append(route)
                 return
         route.fallback()
 
-    def finish(self) -> None:
+    def finish(self, timeout: float = 15) -> None:
         """Wait for the check of the document each page shows last."""
+        deadline = time.monotonic() + timeout
         for context in self._contexts:
             for page in context.pages:
-                if page.is_closed() or self._showing.get(page) in self._done | {None}:
-                    continue
-                page.wait_for_function("() => window.__portalAxeResult !== undefined")
-                result = page.evaluate("() => window.__portalAxeResult")
-                self._checked(
-                    {"page": page}, result["documentId"], result["url"], result["violations"]
-                )
+                while not page.is_closed() and self._unchecked(page):
+                    if time.monotonic() > deadline:
+                        self.problems.append(f"{page.url}: its check did not end in {timeout} s")
+                        break
+                    page.wait_for_timeout(25)
