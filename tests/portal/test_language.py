@@ -45,7 +45,7 @@ def test_language_is_changed_by_a_button_not_by_moving_through_the_choices(clien
     response = client.get(reverse("portal:home"))
     form = response.text.split('<form class="lang-switch"', 1)[1].split("</form>", 1)[0]
     assert '<select id="language-select" name="language">' in form
-    assert '<button type="submit" class="button-small">Change</button>' in form
+    assert '<button type="submit" class="button-small button-secondary">Change</button>' in form
     assert "data-autosubmit" not in response.text
 
 
