@@ -57,7 +57,7 @@ def page_checks():
 @pytest.fixture
 def new_page(browser, live_server, page_checks):
     """Open a page in a fresh browser context (its own cookies): one per person in a story.
-    Each page it shows is checked (axe-core, CSP) before the browser leaves it."""
+    Each page it shows is checked (axe-core, CSP, width) before the browser leaves it."""
     contexts = []
 
     def open_page(locale: str = "en-GB", **options):
