@@ -15,6 +15,13 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# axe-core for the browser tests' accessibility checks, from package-lock.json. npm writes
+# node_modules/.package-lock.json on every install.
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 compilemessages: $(STAMP)
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
@@ -24,7 +31,7 @@ run: $(STAMP) compilemessages
 	SITE_URL=http://localhost:$(PORT) $(BIN)/python manage.py seed_demo
 	SITE_URL=http://localhost:$(PORT) $(BIN)/python manage.py runserver localhost:$(PORT)
 
-test: $(STAMP) compilemessages
+test: $(STAMP) $(NODE_STAMP) compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -49,4 +56,4 @@ bench-mail: $(STAMP) compilemessages
 	$(BIN)/python bench/mail_forms.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

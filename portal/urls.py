@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portal import views
 from sms.views import twilio_status_callback
@@ -30,5 +34,7 @@ handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"
 
-admin.site.site_header = "Support Portal administration"
-admin.site.site_title = "Support Portal admin"
+# Read when a page is drawn, in the language of the request.
+_site_name = lazy(lambda: settings.SITE_NAME, str)()
+admin.site.site_header = format_lazy("{} · {}", _site_name, _("Administration"))
+admin.site.site_title = admin.site.site_header

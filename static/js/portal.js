@@ -1,14 +1,8 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
 
   document.addEventListener("DOMContentLoaded", function () {
-    // The language switch submits itself when a language is chosen.
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
-
     // Focus the first field in error so keyboard and screen-reader users land on it.
     var invalid = document.querySelector("main [aria-invalid='true']");
     if (invalid) {
@@ -17,6 +11,17 @@
       var summary = document.querySelector("[data-error-summary]");
       if (summary) { summary.focus(); }
     }
+
+    // A link of the error summary puts the focus in its field, not only the field in view.
+    document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("href").slice(1));
+        if (field) {
+          event.preventDefault();
+          field.focus();
+        }
+      });
+    });
 
     // Buttons that ask before an irreversible action.
     document.querySelectorAll("[data-confirm]").forEach(function (element) {

@@ -42,8 +42,27 @@
     window.setInterval(tick, 1000);
   }
 
+  // The room the page keeps for the bar follows its height, which changes as it wraps.
+  function reserveRoom(bar) {
+    function update() {
+      var height = Math.ceil(bar.getBoundingClientRect().height);
+      document.documentElement.style.setProperty("--pin-bar-height", height + "px");
+    }
+    update();
+    if (window.ResizeObserver) { new ResizeObserver(update).observe(bar); }
+
+    // A browser leaves a focused field where it is when part of it shows, even if the bar
+    // covers the rest: lift it above the bar, keeping its top in view.
+    document.addEventListener("focusin", function (event) {
+      var field = event.target.getBoundingClientRect();
+      var covered = field.bottom - bar.getBoundingClientRect().top + 8;
+      if (covered > 0) { window.scrollBy(0, Math.min(covered, field.top - 8)); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var bar = document.querySelector("[data-pin-bar]");
+    if (bar) { reserveRoom(bar); }
     if (bar && window.fetch) { start(bar); }
   });
 })();

@@ -1,14 +1,18 @@
 """Playwright driving Debian's Chromium, headless, against pytest-django's live server.
 
 Without Chromium the browser tests skip with the reason; with CI set they fail instead.
+Every page a test shows is checked with axe-core and for Content-Security-Policy
+violations (tests/browser/pagechecks.py); the test fails at teardown if one was found.
 """
 
 import os
 import shutil
 
 import pytest
+from django.test import Client
 
 from tests.browser.chromium import require_chromium
+from tests.browser.pagechecks import PageChecks
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make around it are still synchronous and safe.
@@ -37,23 +41,55 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _enforced_content_security_policy(settings):
+    """The browser sees the policy production enforces, whatever DEBUG was at start-up."""
+    policy = settings.CONTENT_SECURITY_POLICY or settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+    settings.CONTENT_SECURITY_POLICY = policy
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+
 @pytest.fixture
-def new_page(browser, live_server):
-    """Open a page in a fresh browser context (its own cookies): one per person in a story."""
+def page_checks():
+    return PageChecks()
+
+
+@pytest.fixture
+def new_page(browser, live_server, page_checks):
+    """Open a page in a fresh browser context (its own cookies): one per person in a story.
+    Each page it shows is checked (axe-core, CSP, width) before the browser leaves it."""
     contexts = []
 
-    def open_page(locale: str = "en-GB"):
-        context = browser.new_context(base_url=live_server.url, locale=locale)
+    def open_page(locale: str = "en-GB", **options):
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+        context.set_default_timeout(15_000)
+        page_checks.watch(context)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
+        return context.new_page()
 
     yield open_page
+    page_checks.finish()
     for context in contexts:
         context.close()
+    if page_checks.problems:
+        pytest.fail("\n".join(page_checks.problems), pytrace=False)
 
 
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def log_in(live_server, settings):
+    """Log `user` in in the browser context of `page` without going through the form."""
+
+    def log_in_page(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+
+    return log_in_page
