@@ -61,7 +61,8 @@ def new_page(browser, live_server, page_checks):
     contexts = []
 
     def open_page(locale: str = "en-GB", **options):
-        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+        options.setdefault("base_url", live_server.url)
+        context = browser.new_context(locale=locale, **options)
         context.set_default_timeout(15_000)
         page_checks.watch(context)
         contexts.append(context)

@@ -20,21 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def open_page(browser, live_server):
-    contexts = []
-
-    def opener():
-        context = browser.new_context(
-            base_url=live_server.url.replace("127.0.0.1", "localhost"), locale="en-GB"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield opener
-    for context in contexts:
-        context.close()
+def open_page(new_page, live_server):
+    """Pages on `localhost`, checked like every other page (axe-core, CSP, width)."""
+    return lambda: new_page(base_url=live_server.url.replace("127.0.0.1", "localhost"))
 
 
 @pytest.fixture
