@@ -9,10 +9,10 @@ import os
 import shutil
 
 import pytest
-from django.test import Client
 
 from tests.browser.chromium import require_chromium
 from tests.browser.pagechecks import PageChecks
+from tests.factories import logged_in, logged_in_verified
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make around it are still synchronous and safe.
@@ -83,11 +83,11 @@ def page(new_page):
 
 @pytest.fixture
 def log_in(live_server, settings):
-    """Log `user` in in the browser context of `page` without going through the form."""
+    """Log `user` in in the browser context of `page` without going through the form;
+    staff past the second step, as the admin requires."""
 
     def log_in_page(page, user) -> None:
-        client = Client()
-        client.force_login(user)
+        client = logged_in_verified(user) if user.is_staff else logged_in(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]

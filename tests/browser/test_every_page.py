@@ -4,11 +4,14 @@ every browser test gets (tests/browser/pagechecks.py): axe-core's WCAG 2.1 A and
 no Content-Security-Policy violation, no sideways scrolling."""
 
 from itertools import zip_longest
+from urllib.parse import urljoin
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from accounts.models import User
+from helpcentre.models import Article
 from tests.factories import activate_pin, make_customer, make_user
 from tickets import services
 from tickets.defaults import install_defaults
@@ -16,6 +19,7 @@ from tickets.models import Category, SlaPolicy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+ARTICLE = "forgotten-password-or-username"
 PUBLIC_PAGES = [
     "/",
     "/accounts/login/",
@@ -24,6 +28,13 @@ PUBLIC_PAGES = [
     "/accounts/username/",
     "/accounts/activate/resend/",
     "/admin/login/",
+    "/help/",
+    "/help/search/?q=password",
+    "/help/search/?q=zzzzzz",
+    "/help/sections/account/",
+    "/help/articles/forgotten-password-or-username/",
+    "/help/contact/",
+    "/help/priorities/",
 ]
 
 
@@ -39,10 +50,12 @@ def _customer_pages(ticket) -> list[str]:
         f"/tickets/{ticket.reference}/",
         "/support-pin/",
         "/support-pin/history/",
+        "/accounts/security/",
+        "/accounts/confirm-identity/?next=/accounts/security/",
     ]
 
 
-def _admin_pages(ticket, owner) -> list[str]:
+def _admin_pages(ticket, owner, article) -> list[str]:
     return [
         "/admin/",
         "/admin/tickets/ticket/",
@@ -53,6 +66,11 @@ def _admin_pages(ticket, owner) -> list[str]:
         "/admin/accounts/user/",
         f"/admin/accounts/user/{owner.pk}/change/",
         "/admin/accounts/customer/",
+        "/admin/helpcentre/article/",
+        f"/admin/helpcentre/article/{article.pk}/change/",
+        f"/admin/helpcentre/article/{article.pk}/preview/el/",
+        "/admin/helpcentre/article/deflections/",
+        "/admin/helpcentre/unansweredsearch/",
     ]
 
 
@@ -79,6 +97,8 @@ def _visit(visits: list[tuple[list, list[str]]], language: str) -> list[str]:
         response = page.goto(path)
         if response.status != 200:
             problems.append(f"{path} answers {response.status}")
+        if page.url != urljoin(page.url, path):
+            problems.append(f"{path} was sent on to {page.url}")
         if page.locator("html").get_attribute("lang") != language:
             problems.append(f"{path} is not in {language}")
     return problems
@@ -90,6 +110,7 @@ def test_every_page_passes_the_accessibility_and_security_checks(
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     install_defaults(Category, SlaPolicy)
+    call_command("load_help_articles", verbosity=0)
     customer = make_customer("Acme Hosting", plan="business", contract_number="C-5005")
     owner = make_user(
         "olga.owner",
@@ -112,7 +133,7 @@ def test_every_page_passes_the_accessibility_and_security_checks(
         ticket=ticket, agent=agent, body="We restarted the load balancer: please check."
     )
     customer_pages = _customer_pages(ticket)
-    admin_pages = _admin_pages(ticket, owner)
+    admin_pages = _admin_pages(ticket, owner, Article.objects.get(slug=ARTICLE))
 
     problems = _visit(
         [
