@@ -137,7 +137,9 @@ def requests(user: User) -> list[dict]:
             "messages": [
                 {
                     "from_support": m.from_staff,
-                    "author": m.author.get_short_name() if m.from_staff else m.author.get_full_name(),
+                    "author": m.author.get_short_name()
+                    if m.from_staff
+                    else m.author.get_full_name(),
                     "at": _when(m.created_at),
                     "text": m.body,
                     "attachments": [attachment_path(a) for a in files.get(m.pk, [])],
@@ -198,9 +200,10 @@ def write_export_zip(export: DataExport) -> tuple[str, int]:
     path = Path(settings.PRIVATE_MEDIA_ROOT) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    with translation.override(user.language), zipfile.ZipFile(
-        partial, "w", zipfile.ZIP_DEFLATED
-    ) as archive:
+    with (
+        translation.override(user.language),
+        zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for section in SECTIONS:
             archive.writestr(
                 section.filename,

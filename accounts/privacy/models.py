@@ -57,7 +57,11 @@ class DataExport(models.Model):
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
     def is_downloadable(self, at: datetime) -> bool:
-        return self.status == self.Status.READY and self.expires_at is not None and at < self.expires_at
+        return (
+            self.status == self.Status.READY
+            and self.expires_at is not None
+            and at < self.expires_at
+        )
 
 
 class Deletion(models.Model):

@@ -5,10 +5,11 @@ for staff. A login is deleted at once, not after a grace period (README, "Privac
 personal data is erased in place and the row stays, nameless, so that the customer's
 requests keep an author ("Former member")."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +39,9 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _record(*, user: User, kind: str, actor: User | None, ip_address: str | None = None,
-            **detail: object) -> AccountEvent:
+def _record(
+    *, user: User, kind: str, actor: User | None, ip_address: str | None = None, **detail: object
+) -> AccountEvent:
     return AccountEvent.objects.create(
         user=user, actor=actor, kind=kind, detail=detail, ip_address=ip_address
     )
@@ -57,7 +59,7 @@ def other_logins(user: User) -> list[User]:
     )
 
 
-def _delete_files(queryset, *fields: str) -> None:
+def _delete_files(queryset: QuerySet, *fields: str) -> None:
     for row in queryset:
         for field in fields:
             stored = getattr(row, field)
@@ -66,7 +68,7 @@ def _delete_files(queryset, *fields: str) -> None:
     queryset.delete()
 
 
-def _erase(user: User, *, at) -> None:
+def _erase(user: User, *, at: datetime) -> None:
     """Erase the personal data of a login in place (the caller holds the transaction).
 
     Gone: name, email, mobile, password, every 2FA device and the 2FA state, the Support
@@ -208,7 +210,7 @@ def customer_close(*, owner: User, ip_address: str | None = None) -> Customer:
     return customer
 
 
-def customers_due_for_purge(at) -> list[int]:
+def customers_due_for_purge(at: datetime) -> list[int]:
     cutoff = at - timedelta(days=settings.DATA_RETENTION_DAYS)
     return list(
         Customer.objects.filter(closed_at__isnull=False, closed_at__lte=cutoff).values_list(
@@ -257,14 +259,18 @@ def data_export_request(*, user: User, ip_address: str | None = None) -> DataExp
         raise ExportRefused(
             _("Your data is being prepared; we will email you the link when it is ready.")
         )
-    if exports.filter(created_at__gt=now - timedelta(days=1)).count() >= settings.DATA_EXPORTS_PER_DAY:
+    if (
+        exports.filter(created_at__gt=now - timedelta(days=1)).count()
+        >= settings.DATA_EXPORTS_PER_DAY
+    ):
         raise ExportRefused(
             _("You can download your data %(count)d times a day. Please try again tomorrow.")
             % {"count": settings.DATA_EXPORTS_PER_DAY}
         )
     export = DataExport.objects.create(user=user)
-    _record(user=user, kind=AccountEvent.Kind.DATA_EXPORT_REQUESTED, actor=user,
-            ip_address=ip_address)
+    _record(
+        user=user, kind=AccountEvent.Kind.DATA_EXPORT_REQUESTED, actor=user, ip_address=ip_address
+    )
     transaction.on_commit(lambda: build_data_export.delay(export.pk))
     return export
 
@@ -304,7 +310,7 @@ def data_export_fail(*, export_id: int) -> None:
     )
 
 
-def exports_due_for_expiry(at) -> list[int]:
+def exports_due_for_expiry(at: datetime) -> list[int]:
     return list(
         DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lte=at).values_list(
             "pk", flat=True

@@ -166,9 +166,7 @@ def test_a_member_deletes_their_login_and_is_signed_out(member, client):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_owner_sees_their_members_request_as_former_member(
-    owner_client, member, category
-):
+def test_the_owner_sees_their_members_request_as_former_member(owner_client, member, category):
     ticket = open_ticket(member, category)
     services.login_delete(user=member)
     response = owner_client.get(reverse("tickets:list"))
@@ -230,7 +228,9 @@ def test_the_owner_gives_the_ownership_to_a_member(owner, member, mailoutbox):
 
 
 def test_ownership_transfer_needs_reauthentication(owner, member):
-    response = long_logged_in(owner).post(reverse("accounts:ownership_transfer"), {"member": member.pk})
+    response = long_logged_in(owner).post(
+        reverse("accounts:ownership_transfer"), {"member": member.pk}
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.role == User.Role.MEMBER
@@ -407,9 +407,7 @@ def test_the_export_link_works_for_the_configured_hours_then_the_file_goes(
     export.refresh_from_db()
     path = export.file.path
     link = reverse("accounts:privacy_export_download", args=[export.token])
-    DataExport.objects.filter(pk=export.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1)
-    )
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert logged_in(owner).get(link).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
