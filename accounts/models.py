@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import CooldownMixin, Device, ThrottlingMixin
 
@@ -38,6 +38,9 @@ class Customer(models.Model):
     )
     plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, default=Plan.BASIC)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when the owner closed the customer account (accounts.privacy): its logins are
+    # erased, its requests kept without names until DATA_RETENTION_DAYS have passed.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("customer")
@@ -45,9 +48,16 @@ class Customer(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        if self.closed_at:
+            return self.display_name
         if self.contract_number:
             return f"{self.name} ({self.contract_number})"
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name staff and the customer's people read; a closed account has none."""
+        return gettext("Deleted customer") if self.closed_at else self.name
 
 
 class PortalUserManager(UserManager):
@@ -114,6 +124,10 @@ class User(AbstractUser):
         "can_use_support_pin",
     )
 
+    # Set when the login was deleted (accounts.privacy): its personal data is erased and
+    # the row stays only so that the customer's requests keep their author.
+    erased_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
     objects = PortalUserManager()
 
     REQUIRED_FIELDS = ["email"]
@@ -127,12 +141,16 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.username
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        if self.erased_at:
+            return gettext("Former member")
         return self.full_name or self.username
 
     def get_short_name(self) -> str:
+        if self.erased_at:
+            return gettext("Former member")
         return self.full_name.split(" ")[0] if self.full_name else self.username
 
     @property
@@ -181,6 +199,10 @@ class AccountEvent(models.Model):
         MOBILE_CHANGE_REQUESTED = "mobile_change_requested", _("Mobile change requested")
         MOBILE_VERIFIED = "mobile_verified", _("Mobile verified")
         MOBILE_REMOVED = "mobile_removed", _("Mobile removed")
+        OWNERSHIP_TRANSFERRED = "ownership_transferred", _("Ownership transferred")
+        LOGIN_DELETED = "login_deleted", _("Login deleted")
+        CUSTOMER_CLOSED = "customer_closed", _("Customer account closed")
+        DATA_EXPORT_REQUESTED = "data_export_requested", _("Data export requested")
 
     user = models.ForeignKey(
         User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="account_events"

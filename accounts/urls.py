@@ -50,3 +50,6 @@ urlpatterns = [
 
 # Two-factor authentication: the login's second step, re-authentication, the Security page.
 urlpatterns += [path("", include("accounts.mfa.urls"))]
+
+# Privacy: the data export, deleting a login, transferring ownership, closing the customer.
+urlpatterns += [path("", include("accounts.privacy.urls"))]

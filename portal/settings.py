@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "portal",
     "sms",
     "accounts",
+    "accounts.privacy",
     "tickets",
     "supportpin",
     "helpcentre",
@@ -388,6 +389,22 @@ CELERY_BEAT_SCHEDULE["tickets-warn-breaches"] = {
 CELERY_BEAT_SCHEDULE["tickets-purge-pending-uploads"] = {
     "task": "tickets.tasks.purge_pending_uploads",
     "schedule": 60 * 60,
+}
+
+# --- Privacy: account deletion and the data export (accounts.privacy) -----------------
+# A closed customer's requests, messages and attachments are kept, without names, this
+# many days and then purged (README, "Privacy", says why one year).
+DATA_RETENTION_DAYS = _env_int("DATA_RETENTION_DAYS", 365)
+# A "Download my data" link works this many hours; then the file is deleted.
+DATA_EXPORT_HOURS = _env_int("DATA_EXPORT_HOURS", 24)
+DATA_EXPORTS_PER_DAY = _env_int("DATA_EXPORTS_PER_DAY", 3)
+CELERY_BEAT_SCHEDULE["privacy-purge-closed-customers"] = {
+    "task": "accounts.privacy.tasks.purge_closed_customers",
+    "schedule": 24 * 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["privacy-expire-exports"] = {
+    "task": "accounts.privacy.tasks.expire_data_exports",
+    "schedule": 15 * 60,
 }
 
 # --- Support PIN (the supportpin app owns this section) -------------------------------

@@ -165,7 +165,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("customer"), ordering="customer__name")
     def customer_name(self, ticket: Ticket) -> str:
-        return ticket.customer.name
+        return ticket.customer.display_name
 
     @admin.display(description=_("plan"), ordering="customer__plan")
     def plan(self, ticket: Ticket) -> str:
