@@ -120,13 +120,14 @@ def _end(sessions: list[SignedInSession]) -> None:
 
 
 @transaction.atomic
-def session_end(*, user: User, session_id: int) -> None:
-    """End one of `user`'s sessions; SignedInSession.DoesNotExist if it is not theirs."""
+def session_end(*, user: User, session_id: int, acting_user: User) -> None:
+    """End one of `user`'s sessions (by the login itself, or staff in the admin);
+    SignedInSession.DoesNotExist if it is not theirs."""
     _lock_login(user)
     session = SignedInSession.objects.get(pk=session_id, user=user)
     _end([session])
     AccountEvent.objects.create(
-        user=user, actor=user, kind=AccountEvent.Kind.SESSIONS_ENDED, detail={"count": 1}
+        user=user, actor=acting_user, kind=AccountEvent.Kind.SESSIONS_ENDED, detail={"count": 1}
     )
 
 

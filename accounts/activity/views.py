@@ -45,7 +45,7 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     if pk == current_session_id(request):
         raise Http404
     try:
-        services.session_end(user=request.user, session_id=pk)
+        services.session_end(user=request.user, session_id=pk, acting_user=request.user)
     except SignedInSession.DoesNotExist:
         raise Http404 from None
     messages.success(request, _("That device is signed out."))
