@@ -1,6 +1,7 @@
 """Every write of the login history and of the index of signed-in sessions."""
 
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -14,8 +15,6 @@ from portal.useragent import SYSTEMS, client_of
 
 
 def _session_store() -> type[SessionBase]:
-    from importlib import import_module
-
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
