@@ -3,8 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.activity import services as activity_services
 from accounts.mfa import services as mfa_services
-from accounts.models import AccountEvent, Customer, User
+from accounts.models import AccountEvent, Customer, LoginAttempt, SignedInSession, User
 from portal.admin import ReadOnlyAuditAdmin
 
 
@@ -115,6 +116,51 @@ class AccountEventAdmin(ReadOnlyAuditAdmin):
     list_select_related = ("user", "actor")
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(ReadOnlyAuditAdmin):
+    list_display = (
+        "created_at",
+        "user",
+        "outcome",
+        "method",
+        "ip_address",
+        "browser_family",
+        "browser_version",
+        "system",
+    )
+    list_filter = ("outcome", "method")
+    search_fields = ("user__username", "user__email", "ip_address")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.action(description=_("Sign these sessions out"))
+def sessions_sign_out(modeladmin, request, queryset) -> None:
+    for session in queryset.select_related("user"):
+        activity_services.session_end(
+            user=session.user, session_id=session.pk, acting_user=request.user
+        )
+    modeladmin.message_user(
+        request, _("%(count)s session(s) signed out.") % {"count": len(queryset)}
+    )
+
+
+@admin.register(SignedInSession)
+class SignedInSessionAdmin(ReadOnlyAuditAdmin):
+    list_display = (
+        "user",
+        "browser_family",
+        "system",
+        "ip_address",
+        "created_at",
+        "last_seen_at",
+    )
+    search_fields = ("user__username", "user__email", "ip_address")
+    list_select_related = ("user",)
+    actions = [sessions_sign_out]
 
 
 # --- Two-factor authentication ---------------------------------------------------------

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from accounts.activity import flows  # noqa: F401  (the receivers of the login signals)
         from accounts.mobile import texts
         from sms.purposes import register_purpose
 

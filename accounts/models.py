@@ -203,6 +203,7 @@ class AccountEvent(models.Model):
         LOGIN_DELETED = "login_deleted", _("Login deleted")
         CUSTOMER_CLOSED = "customer_closed", _("Customer account closed")
         DATA_EXPORT_REQUESTED = "data_export_requested", _("Data export requested")
+        SESSIONS_ENDED = "sessions_ended", _("Signed out of other devices")
 
     user = models.ForeignKey(
         User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="account_events"
@@ -382,3 +383,83 @@ class SmsDevice(CooldownMixin, ThrottlingMixin, Device):
 
     def get_cooldown_duration(self) -> int:
         return settings.TWO_FACTOR_SMS_COOLDOWN_SECONDS
+
+
+# --- Login history and signed-in devices ----------------------------------------------
+
+
+class LoginAttempt(models.Model):
+    """One attempt to log in, on the portal's login, the admin's or the second step.
+
+    A name that is no login's is recorded without a user and without the name: people
+    type passwords into the name field, and a hash of a short name is easily reversed."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Signed in")
+        WRONG_PASSWORD = "wrong_password", _("Wrong password")
+        LOCKED = "locked", _("Locked out")
+        WRONG_CODE = "wrong_code", _("Wrong code")
+        UNKNOWN_LOGIN = "unknown_login", _("Unknown login")
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        APP = "app", _("Authenticator app")
+        PASSKEY = "passkey", _("Passkey")
+        SMS = "sms", _("Code by SMS")
+        EMAIL = "email", _("Code by email")
+        RECOVERY = "recovery", _("Recovery code")
+        REMEMBERED = "remembered", _("Remembered browser")
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("login"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="login_attempts",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    browser_family = models.CharField(_("browser"), max_length=40, blank=True)
+    browser_version = models.CharField(_("browser version"), max_length=20, blank=True)
+    system = models.CharField(_("system"), max_length=20, blank=True)
+    # The SignedInSession the login opened (a plain number: the row goes when it ends).
+    session_id = models.BigIntegerField(_("session"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login history")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.user or '-'})"
+
+
+class SignedInSession(models.Model):
+    """A session logged in to a login, indexed so that the login can see and end it.
+
+    The session stores the id of its row; a logged-in session whose row is gone is logged
+    out at its next request, so deleting the row ends the session whatever the session
+    store does."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("login"), on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(_("session"), max_length=40, db_index=True, editable=False)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    browser_family = models.CharField(_("browser"), max_length=40, blank=True)
+    browser_version = models.CharField(_("browser version"), max_length=20, blank=True)
+    system = models.CharField(_("system"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last active"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.browser_family} {self.ip_address or ''}".strip()

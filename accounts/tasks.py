@@ -3,6 +3,7 @@ task at send time and never travels through the broker."""
 
 from celery import Task, shared_task
 
+from accounts.activity.services import login_history_purge
 from accounts.mobile.texts import render_account_sms
 from sms import SmsTransientError
 from sms.services import sms_deliver, sms_give_up
@@ -21,3 +22,9 @@ def send_account_sms(self: Task, sms_id: int) -> None:
             return
         # A code is worth little after minutes: retry soon, and not for long.
         raise self.retry(countdown=min(5 * 2**self.request.retries, 60)) from None
+
+
+@shared_task
+def purge_login_history() -> int:
+    """Daily: the login history older than LOGIN_HISTORY_DAYS goes (one DELETE)."""
+    return login_history_purge()

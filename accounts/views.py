@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
 from accounts import services, throttle
+from accounts.activity.flows import current_session_id, login_method_set
+from accounts.activity.services import sessions_end_others
 from accounts.forms import (
     EmailChangeForm,
     EmailForm,
@@ -30,7 +32,7 @@ from accounts.mfa.remember import browser_remembered
 from accounts.mfa.selectors import second_step_required
 from accounts.mobile import services as mobile_services
 from accounts.mobile.views import verify_redirect
-from accounts.models import MobileVerification, User
+from accounts.models import LoginAttempt, MobileVerification, User
 from accounts.phone import format_mobile
 from accounts.reauth import ReauthenticationRequiredMixin, reauthenticate_redirect
 from accounts.selectors import customer_people
@@ -108,10 +110,12 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        if second_step_required(user) and not browser_remembered(self.request, user):
-            return second_step_start(
-                self.request, user, backend=user.backend, next_url=self.get_success_url()
-            )
+        if second_step_required(user):
+            if not browser_remembered(self.request, user):
+                return second_step_start(
+                    self.request, user, backend=user.backend, next_url=self.get_success_url()
+                )
+            login_method_set(self.request, LoginAttempt.Method.REMEMBERED)
         response = super().form_valid(form)
         password_login_done(self.request, user)
         services.user_login_recorded(user=user, ip_address=client_ip(self.request))
@@ -141,6 +145,13 @@ class PasswordChangeView(ReauthenticationRequiredMixin, auth_views.PasswordChang
             acting_user=self.request.user,
             ip_address=client_ip(self.request),
         )
+        # Django's session hash already refuses the other sessions; this also unlists
+        # them from the Security page and deletes them.
+        sessions_end_others(
+            user=self.request.user,
+            keep_session_id=current_session_id(self.request),
+            acting_user=self.request.user,
+        )
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -165,6 +176,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         services.password_changed(
             user=form.user, acting_user=None, ip_address=client_ip(self.request)
         )
+        sessions_end_others(user=form.user, keep_session_id=None, acting_user=None)
         return response
 
 

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Before any view, form or admin filter makes a query from what the request carries.
     "portal.middleware.NulCharacterGuardMiddleware",
+    "accounts.activity.middleware.SignedInSessionMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -419,6 +420,18 @@ SUPPORT_PIN_AGENT_FAILURES_PER_HOUR = 30
 SUPPORT_PIN_VERIFIED_MINUTES = 15
 
 # --- Security -------------------------------------------------------------------------
+# Sessions live in the database (Django's default engine), not in Redis: Redis going down
+# signs nobody out, and the Security page can end any of them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The login history (every attempt to log in) is kept this many days, then purged; a
+# sign-in from a browser and system not seen within it is emailed to the login's owner.
+LOGIN_HISTORY_DAYS = _env_int("LOGIN_HISTORY_DAYS", 90)
+# A signed-in session's "last active" moves at most this often.
+SESSION_ACTIVITY_SECONDS = 60
+CELERY_BEAT_SCHEDULE["accounts-purge-login-history"] = {
+    "task": "accounts.tasks.purge_login_history",
+    "schedule": 24 * 60 * 60,
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.useragent import describe_user_agent
 from tickets import selectors, services
 from tickets.forms import AttachmentsFormMixin, CustomerReplyForm, TicketCreateForm
 from tickets.models import Attachment, Ticket
-from tickets.useragent import describe_user_agent
 
 
 def _keep_valid_files(request: HttpRequest, form: AttachmentsFormMixin) -> None:

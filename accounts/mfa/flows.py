@@ -17,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.models import Device
 
+from accounts.activity.flows import login_method_set
+from accounts.mfa.methods import method_of
 from accounts.mfa.remember import remember_browser
 from accounts.mfa.selectors import confirmed_devices, default_method, devices_of
 from accounts.models import User
@@ -78,6 +80,7 @@ def login_complete(
 ) -> HttpResponse:
     """The second factor was given: log the session in, verified by `device`."""
     pending = request.session.pop(PENDING_SESSION_KEY)
+    login_method_set(request, method_of(device).key)
     auth_login(request, user, backend=pending["backend"])
     otp_login(request, device)
     user_login_recorded(user=user, ip_address=client_ip(request))

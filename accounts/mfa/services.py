@@ -12,14 +12,16 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django_otp import device_classes
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.activity.services import security_notice_send, sessions_end_others
 from accounts.codes import new_nonce
 from accounts.mfa import methods
 from accounts.mfa.methods import Method, code_format_ok, method_of, normalize_code
@@ -351,6 +353,9 @@ def _method_added(device: Device, *, acting_user: User, ip_address: str | None) 
         ip_address=ip_address,
         method=m.key,
     )
+    security_notice_send(
+        user=user, change=format_lazy(gettext_lazy("Two-factor method added: {}."), m.label)
+    )
     _settings_changed(user)
     state = _state(user)
     if not state.default_method:
@@ -373,6 +378,9 @@ def method_remove(*, device: Device, acting_user: User, ip_address: str | None =
         actor=acting_user,
         ip_address=ip_address,
         method=m.key,
+    )
+    security_notice_send(
+        user=user, change=format_lazy(gettext_lazy("Two-factor method removed: {}."), m.label)
     )
     _settings_changed(user)
     if not primary_methods(user):
@@ -417,6 +425,10 @@ def recovery_codes_generate(
         actor=acting_user,
         ip_address=ip_address,
     )
+    security_notice_send(
+        user=user,
+        change=gettext_lazy("New recovery codes were made; the previous ones no longer work."),
+    )
     _settings_changed(user)
     return codes
 
@@ -439,6 +451,7 @@ def two_factor_reset(*, user: User, acting_user: User) -> None:
         default_method="", failures=0, locked_until=None
     )
     _settings_changed(user)
+    sessions_end_others(user=user, keep_session_id=None, acting_user=acting_user)
     _record(
         user=user,
         kind=AccountEvent.Kind.TWO_FACTOR_RESET,

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from accounts.activity import views as activity_views
 from accounts.mfa import views
 
 urlpatterns = [
@@ -33,5 +34,15 @@ urlpatterns = [
         "security/browsers/forget/",
         views.remembered_browsers_forget,
         name="security_browsers_forget",
+    ),
+    path(
+        "security/sessions/<int:pk>/sign-out/",
+        activity_views.session_end,
+        name="security_session_end",
+    ),
+    path(
+        "security/sessions/sign-out-others/",
+        activity_views.sessions_end_others,
+        name="security_sessions_end_others",
     ),
 ]

@@ -20,6 +20,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.activity.flows import second_step_refused
+from accounts.activity.views import security_activity
 from accounts.mfa import methods, services, webauthn
 from accounts.mfa.flows import (
     login_complete,
@@ -137,8 +139,10 @@ class SecondStepView(View):
                 user=self.user, check=check, ip_address=client_ip(request)
             )
         except services.SecondStepLocked:
+            second_step_refused(request, self.user, method=self.method.key, locked=True)
             return self._render(form, status=429)
         except Refusal as refusal:
+            second_step_refused(request, self.user, method=self.method.key, locked=False)
             form.add_error(None if self.method.kind == "passkey" else "code", refusal.message)
             return self._render(form, status=400)
         return login_complete(request, self.user, device, remember=form.cleaned_data["remember"])
@@ -328,6 +332,7 @@ class SecurityView(View):
                 "staff_must_enrol": user.is_staff and not has_staff_factor(user),
                 "remember_days": settings.TWO_FACTOR_REMEMBER_DAYS,
                 "mobile_display": format_mobile(user.mobile),
+                **security_activity(request),
             },
         )
 

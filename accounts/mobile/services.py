@@ -9,13 +9,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.activity.services import security_notice_send
 from accounts.codes import CODE_DIGITS, new_nonce
 from accounts.mfa.methods import normalize_code
 from accounts.mobile import texts
 from accounts.models import AccountEvent, MobileVerification, SmsDevice, User
+from accounts.phone import format_mobile
 from accounts.tasks import send_account_sms
 from portal.exceptions import Refusal
 from sms.models import SmsMessage
@@ -171,6 +174,12 @@ def mobile_verify(*, user: User, typed: str, ip_address: str | None = None) -> U
                 ip_address=ip_address,
                 mobile=user.mobile,
             )
+            security_notice_send(
+                user=user,
+                change=format_lazy(
+                    gettext_lazy("Your mobile number is now {}."), format_mobile(user.mobile)
+                ),
+            )
             return user
         else:
             verification.failures += 1
@@ -225,4 +234,7 @@ def mobile_remove(*, user: User, acting_user: User, ip_address: str | None = Non
         actor=acting_user,
         ip_address=ip_address,
         mobile=old,
+    )
+    security_notice_send(
+        user=user, change=gettext_lazy("The mobile number was removed from your login.")
     )

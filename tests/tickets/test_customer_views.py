@@ -320,7 +320,7 @@ def test_the_list_takes_the_same_queries_for_many_tickets(
 ):
     url = reverse("tickets:list")
     open_ticket()
-    with django_assert_max_num_queries(6) as few:
+    with django_assert_max_num_queries(7) as few:
         owner_client.get(url)
     for index in range(15):
         open_ticket(requester=member if index % 2 else None, subject=f"Issue {index}")

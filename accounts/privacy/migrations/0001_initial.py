@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0005_privacy'),
+        ('accounts', '0006_privacy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
