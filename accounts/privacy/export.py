@@ -1,8 +1,7 @@
 """What "Download my data" puts in the ZIP: one JSON file per section, the attachments
 the login can see, and a README.txt in the login's language that explains each file.
 
-A section is a name, a builder and a description in SECTIONS: the login history (issue 9,
-its own slice) adds itself there as "login_history.json" once its model exists."""
+A section is a name, a builder and a description in SECTIONS."""
 
 import json
 import os
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 
 from accounts.mfa.methods import method_of
-from accounts.models import AccountEvent, User
+from accounts.models import AccountEvent, LoginAttempt, SignedInSession, User
 from accounts.privacy.models import DataExport
 from supportpin.models import AssistedAction, PinEvent, SupportPin
 from tickets.models import Attachment, TicketEvent, TicketMessage
@@ -70,6 +69,33 @@ def account_events(user: User) -> list[dict]:
     return [
         {"event": e.kind, "at": _when(e.created_at), "address": e.ip_address, "detail": e.detail}
         for e in AccountEvent.objects.filter(user=user).order_by("created_at", "id")
+    ]
+
+
+def login_history(user: User) -> list[dict]:
+    return [
+        {
+            "at": _when(a.created_at),
+            "outcome": a.outcome,
+            "method": a.method,
+            "address": a.ip_address,
+            "browser": " ".join(filter(None, [a.browser_family, a.browser_version])),
+            "system": a.system,
+        }
+        for a in LoginAttempt.objects.filter(user=user).order_by("created_at", "id")
+    ]
+
+
+def sessions(user: User) -> list[dict]:
+    return [
+        {
+            "first_seen": _when(s.created_at),
+            "last_active": _when(s.last_seen_at),
+            "address": s.ip_address,
+            "browser": " ".join(filter(None, [s.browser_family, s.browser_version])),
+            "system": s.system,
+        }
+        for s in SignedInSession.objects.filter(user=user).order_by("created_at", "id")
     ]
 
 
@@ -173,6 +199,16 @@ SECTIONS = [
         "account_events.json",
         account_events,
         _("Changes to your login and its sign-ins, with the address they came from."),
+    ),
+    Section(
+        "login_history.json",
+        login_history,
+        _("Every attempt to log in to your login: when, how, from where and with which browser."),
+    ),
+    Section(
+        "sessions.json",
+        sessions,
+        _("The devices signed in to your login now."),
     ),
     Section(
         "two_factor.json",

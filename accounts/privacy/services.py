@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import device_classes
 
-from accounts.models import AccountEvent, Customer, MobileVerification, TwoFactorState, User
+from accounts.activity.services import sessions_end_others
+from accounts.models import (
+    AccountEvent,
+    Customer,
+    LoginAttempt,
+    MobileVerification,
+    TwoFactorState,
+    User,
+)
 from accounts.privacy.models import DataExport, Deletion
 from portal.exceptions import Refusal
 from portal.mail import email_user
@@ -86,8 +94,10 @@ def _erase(user: User, *, at: datetime) -> None:
     _delete_files(PendingUpload.objects.filter(owner=user), "file")
     _delete_files(DataExport.objects.filter(user=user), "file")
     AccountEvent.objects.filter(user=user).update(detail={}, ip_address=None)
-    # Hook for the login history and the session index (issue 9, other slice): rows
-    # older than the legal minimum go here, and the login's sessions are deleted.
+    # Sign-ins have no legal minimum (README, Privacy): the history goes with the login,
+    # and every session of it ends now rather than at its next request.
+    LoginAttempt.objects.filter(user=user).delete()
+    sessions_end_others(user=user, keep_session_id=None, acting_user=None)
     user.username = f"former-{user.pk}"
     user.email = f"former-{user.pk}@deleted.invalid"
     user.full_name = ""

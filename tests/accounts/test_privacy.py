@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.mfa.flows import REAUTH_SESSION_KEY
-from accounts.models import AccountEvent, Customer, User
+from accounts.models import AccountEvent, Customer, LoginAttempt, SignedInSession, User
 from accounts.privacy import services, tasks
 from accounts.privacy.models import DataExport, Deletion
 from accounts.tokens import activation_token, email_change_token, invitation_token
@@ -105,6 +105,18 @@ def test_a_member_deleting_their_login_erases_their_personal_data(
     assert ticket.requester.get_full_name() == "Former member"
     assert Deletion.objects.get(login=member).status == Deletion.Status.ERASED
     assert AccountEvent.objects.filter(user=member, kind="login_deleted").exists()
+
+
+def test_a_deleted_login_loses_its_sign_in_history_and_every_session_at_once(member, client):
+    client.post(reverse("accounts:login"), {"username": member.username, "password": PASSWORD})
+    assert LoginAttempt.objects.filter(user=member).exists()
+    assert SignedInSession.objects.filter(user=member).exists()
+
+    services.login_delete(user=member)
+
+    assert not LoginAttempt.objects.filter(user=member).exists()
+    assert not SignedInSession.objects.filter(user=member).exists()
+    assert client.get(reverse("portal:dashboard")).status_code == 302
 
 
 def test_the_confirmation_email_goes_to_the_address_before_it_is_erased(
@@ -368,6 +380,9 @@ def test_the_export_holds_the_requests_their_files_and_a_readme(
     two_factor = archive.read("two_factor.json").decode()
     assert "app" in two_factor and owner.totpdevice_set.get().key not in two_factor
     assert "requests.json" in archive.read("README.txt").decode()
+    assert json.loads(archive.read("login_history.json")) == []  # logged in by the test
+    [session] = json.loads(archive.read("sessions.json"))
+    assert session["first_seen"]
 
 
 def test_the_export_readme_is_in_the_logins_language(owner):
