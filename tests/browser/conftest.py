@@ -63,7 +63,7 @@ def new_page(browser, live_server, page_checks):
     def open_page(locale: str = "en-GB", **options):
         options.setdefault("base_url", live_server.url)
         context = browser.new_context(locale=locale, **options)
-        context.set_default_timeout(30_000)
+        context.set_default_timeout(60_000)
         page_checks.watch(context)
         contexts.append(context)
         return context.new_page()

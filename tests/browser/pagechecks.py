@@ -149,7 +149,7 @@ class PageChecks:
                 return
         route.fallback()
 
-    def finish(self, timeout: float = 30) -> None:
+    def finish(self, timeout: float = 60) -> None:
         """Wait for the check of the document each page shows last."""
         deadline = time.monotonic() + timeout
         for context in self._contexts:
