@@ -12,11 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -401,11 +404,42 @@ class AuthenticatorAppView(ReauthenticationRequiredMixin, View):
         )
 
 
+class _CodesByMessageView(ReauthenticationRequiredMixin, View):
+    """Codes sent by a message (email, SMS): the method is on once the first code sent is
+    entered, which also shows the recovery codes if they are new."""
+
+    method: methods.Method
+    confirmed_message: Promise
+
+    def _render(self, form: CodeForm, status: int = 200) -> HttpResponse:
+        raise NotImplementedError
+
+    def _confirm(self, request: HttpRequest, device: Device) -> HttpResponse:
+        form = CodeForm(request.POST, method=self.method)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        try:
+            codes = services.device_confirm(
+                device=device,
+                typed=form.cleaned_data["code"],
+                acting_user=request.user,
+                ip_address=client_ip(request),
+            )
+        except Refusal as refusal:
+            form.add_error("code", refusal.message)
+            return self._render(form, status=400)
+        _reverify_after_change(request)
+        messages.success(request, self.confirmed_message)
+        return _show_recovery_codes(request, codes)
+
+
 @method_decorator([never_cache, login_required], name="dispatch")
-class EmailCodesView(ReauthenticationRequiredMixin, View):
+class EmailCodesView(_CodesByMessageView):
     """Use codes sent to the registered address: enabled once the first one is entered."""
 
     template_name = "accounts/security/email.html"
+    method = methods.EMAIL
+    confirmed_message = gettext_lazy("Codes by email are on.")
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if self._device() is None:
@@ -426,22 +460,7 @@ class EmailCodesView(ReauthenticationRequiredMixin, View):
             if not services.email_code_send(device=device):
                 messages.info(request, _("We emailed you a code a moment ago."))
             return redirect("accounts:security_email")
-        form = CodeForm(request.POST, method=methods.EMAIL)
-        if not form.is_valid():
-            return self._render(form, status=400)
-        try:
-            codes = services.device_confirm(
-                device=device,
-                typed=form.cleaned_data["code"],
-                acting_user=request.user,
-                ip_address=client_ip(request),
-            )
-        except Refusal as refusal:
-            form.add_error("code", refusal.message)
-            return self._render(form, status=400)
-        _reverify_after_change(request)
-        messages.success(request, _("Codes by email are on."))
-        return _show_recovery_codes(request, codes)
+        return self._confirm(request, device)
 
     def _device(self) -> EmailDevice | None:
         return EmailDevice.objects.filter(user=self.request.user, confirmed=False).first()
@@ -456,11 +475,13 @@ class EmailCodesView(ReauthenticationRequiredMixin, View):
 
 
 @method_decorator([never_cache, login_required], name="dispatch")
-class SmsCodesView(ReauthenticationRequiredMixin, View):
+class SmsCodesView(_CodesByMessageView):
     """Use codes sent by SMS to the verified mobile: enabled once the first one is
     entered. Not for staff, and not without a verified mobile."""
 
     template_name = "accounts/security/sms.html"
+    method = methods.SMS
+    confirmed_message = gettext_lazy("Codes by SMS are on.")
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if self._device() is None:
@@ -486,22 +507,7 @@ class SmsCodesView(ReauthenticationRequiredMixin, View):
         if action == "send":
             _flash_code_sent(request, device)
             return redirect("accounts:security_sms")
-        form = CodeForm(request.POST, method=methods.SMS)
-        if not form.is_valid():
-            return self._render(form, status=400)
-        try:
-            codes = services.device_confirm(
-                device=device,
-                typed=form.cleaned_data["code"],
-                acting_user=request.user,
-                ip_address=client_ip(request),
-            )
-        except Refusal as refusal:
-            form.add_error("code", refusal.message)
-            return self._render(form, status=400)
-        _reverify_after_change(request)
-        messages.success(request, _("Codes by SMS are on."))
-        return _show_recovery_codes(request, codes)
+        return self._confirm(request, device)
 
     def _device(self) -> SmsDevice | None:
         return SmsDevice.objects.filter(user=self.request.user, confirmed=False).first()
