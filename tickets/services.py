@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from mailin.addressing import notification_headers
 from portal.mail import email_user
 from tickets import selectors
 from tickets.attachments import ALLOWED_TYPES, CheckedFile, make_thumbnail
@@ -53,9 +54,13 @@ def _notify_requester(*, ticket: Ticket, template: str, **context: object) -> No
     requester = ticket.requester
     if not requester.is_active:
         return
+    # Threaded by reference; replies to the signed Reply-To join the request by email.
+    headers, reply_to = notification_headers(ticket.reference, first=template == "created")
     email_user(
         requester,
         f"tickets/email/{template}",
+        headers=headers,
+        reply_to=reply_to,
         ticket=ticket,
         link=ticket_url(ticket),
         auto_close_days=settings.TICKETS_AUTO_CLOSE_DAYS,
