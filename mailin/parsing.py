@@ -16,8 +16,11 @@ from mailparser_reply import EmailReplyParser
 # clients write "Στις <date>, ο/η <name> έγραψε:", Slovak ones "<date> <name> napísal(a):"
 # or "Dňa <date> <name> napísal:". A header may be wrapped over two lines.
 _QUOTE_HEADERS = [
-    re.compile(r"^\s*Στις\s.{0,200}?έγραψε\s*:\s*$", re.MULTILINE | re.DOTALL),
-    re.compile(r"^\s*(?:Dňa\s)?.{0,200}?napísal(?:\(a\)|a)?\s*:\s*$", re.MULTILINE | re.DOTALL),
+    re.compile(r"^[^\S\n]*Στις\s[^\n]{0,200}(?:\n[^\n]{0,200})?έγραψε\s*:[^\S\n]*$", re.M),
+    re.compile(
+        r"^[^\S\n]*Dňa\s[^\n]{0,200}(?:\n[^\n]{0,200})?napísal\w*(?:\(a\))?\s*:[^\S\n]*$", re.M
+    ),
+    re.compile(r"^[^\n]{0,200}\snapísal\w*(?:\(a\))?\s*:[^\S\n]*$", re.M),
 ]
 _REPLY_LANGUAGES = ["en", "it", "de", "fr", "es", "cs", "pl", "nl"]
 _BULK_PRECEDENCE = {"bulk", "list", "junk"}
