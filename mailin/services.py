@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from mailin import addressing, parsing
@@ -220,7 +220,18 @@ def _email_category() -> Category:
 def _check_files(files: list[parsing.EmailFile]) -> tuple[list[CheckedFile], list[str]]:
     """The files that pass the uploads' checks, and why each of the others did not."""
     checked, refused = [], []
+    limit = settings.TICKETS_ATTACHMENTS_PER_MESSAGE
     for email_file in files:
+        if len(checked) >= limit:
+            refused.append(
+                ngettext(
+                    "%(name)s: at most %(limit)d file is accepted with one message.",
+                    "%(name)s: at most %(limit)d files are accepted with one message.",
+                    limit,
+                )
+                % {"name": email_file.name, "limit": limit}
+            )
+            continue
         try:
             checked.append(check_upload(ContentFile(email_file.content, name=email_file.name)))
         except ValidationError as error:

@@ -350,21 +350,29 @@ def test_greek_windows_1253_email_with_an_attachment_opens_a_request(
 
 def test_refused_attachments_are_listed_in_an_internal_note(owner, dovecot, poll, settings):
     settings.TICKETS_ATTACHMENT_MAX_BYTES = 1000
+    settings.TICKETS_ATTACHMENTS_PER_MESSAGE = 1
     dovecot.deliver(
         raw_email(
             sender=owner.email,
             to="support@example.com",
             subject="Logs",
             body="Here are the logs.",
-            files=(("big.pdf", pdf_bytes() + b"%" * 2000), ("run.exe", b"MZ\x90\x00")),
+            files=(
+                ("big.pdf", pdf_bytes() + b"%" * 2000),
+                ("run.exe", b"MZ\x90\x00"),
+                ("one.pdf", pdf_bytes()),
+                ("two.pdf", pdf_bytes()),
+            ),
         )
     )
     poll()
     ticket = Ticket.objects.get()
-    assert not ticket.attachments.exists()
+    assert [a.name for a in ticket.attachments.all()] == ["one.pdf"]
     (note,) = ticket.messages.filter(is_internal=True)
     assert "big.pdf is too large" in note.body
     assert "run.exe cannot be attached" in note.body
+    assert "two.pdf: at most 1 file is accepted" in note.body
+    assert not ticket.messages.filter(is_internal=False, body__contains="big.pdf").exists()
 
 
 def test_html_only_email_is_kept_as_text(owner, dovecot, poll):
