@@ -30,7 +30,15 @@ from portal.tasks import send_email
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 from tickets.attachments import CheckedFile, check_upload
-from tickets.models import Category, Priority, Ticket, TicketEvent, TicketMessage, private_storage
+from tickets.models import (
+    Category,
+    Channel,
+    Priority,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    private_storage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +213,7 @@ def _process(*, inbound: InboundEmail, as_user: User | None) -> None:
             category=_email_category(),
             priority=Priority.NORMAL,
             files=checked,
+            channel=Channel.EMAIL,
         )
         inbound.opened_ticket = True
     if refused_files:

@@ -20,6 +20,7 @@ from tickets.attachments import ALLOWED_TYPES, CheckedFile, make_thumbnail
 from tickets.models import (
     Attachment,
     Category,
+    Channel,
     PendingUpload,
     ReferenceCounter,
     Ticket,
@@ -79,7 +80,9 @@ def _next_reference(at: datetime) -> str:
 
 
 def _start_clock(ticket: Ticket, at: datetime) -> None:
-    policy = selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority)
+    policy = selectors.sla_policy_for(
+        plan=ticket.customer.plan, priority=ticket.priority, channel=ticket.channel
+    )
     ticket.awaiting_response_since = at
     ticket.response_due_at = selectors.sla_calendar(policy.calendar).due(at, policy.response_target)
 
@@ -175,9 +178,10 @@ def ticket_create(
     device: str = "",
     files: Sequence[CheckedFile] = (),
     pending_uploads: Sequence[PendingUpload] = (),
+    channel: str = Channel.PORTAL,
 ) -> Ticket:
-    """Open a ticket for the requester's customer, start its SLA clock and confirm it by
-    email with the reference number."""
+    """Open a ticket for the requester's customer, start its SLA clock (the policy of the
+    channel it came through) and confirm it by email with the reference number."""
     if requester.customer_id is None:
         raise ValueError("Only a customer's login can open a ticket.")
     now = _now()
@@ -190,6 +194,7 @@ def ticket_create(
         priority=priority,
         browser=browser,
         device=device,
+        channel=channel,
         status=Ticket.Status.NEW,
         updated_at=now,
     )
