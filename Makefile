@@ -29,6 +29,7 @@ compilemessages: $(STAMP)
 run: $(STAMP) compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	SITE_URL=http://localhost:$(PORT) $(BIN)/python manage.py seed_demo
+	@[ -n "$$INBOUND_IMAP_URL" ] || echo "Email replies are off: set INBOUND_IMAP_URL to poll a support mailbox (README, \"Email channel\")."
 	SITE_URL=http://localhost:$(PORT) $(BIN)/python manage.py runserver localhost:$(PORT)
 
 test: $(STAMP) $(NODE_STAMP) compilemessages

@@ -6,11 +6,19 @@ from datetime import date, datetime, timedelta
 import holidays
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
+from django.utils.translation import gettext
 
 from accounts.models import Customer, User
 from helpcentre.models import DEFAULT_LANGUAGE, Article, ArticleVersion, Feedback, Section
 from tickets import selectors as ticket_selectors
-from tickets.models import PRIORITY_DEFINITIONS, CalendarException, Priority, SlaPolicy, Ticket
+from tickets.models import (
+    PRIORITY_DEFINITIONS,
+    CalendarException,
+    Channel,
+    Priority,
+    SlaPolicy,
+    Ticket,
+)
 
 
 def can_see_internal(user: User) -> bool:
@@ -197,17 +205,25 @@ class ResponseRow:
 
 
 def response_times() -> tuple[list[str], list[ResponseRow]]:
-    """The SLA policies as a table: one column per plan, one row per priority."""
+    """The SLA policies as a table: one column per plan, one row per priority of requests
+    opened in the portal, and a last row for requests sent by email (seed 004)."""
     plans = list(Customer.Plan)
-    policies = {(p.plan, p.priority): p for p in SlaPolicy.objects.all()}
+    policies = {(p.channel, p.plan, p.priority): p for p in SlaPolicy.objects.all()}
     rows = [
         ResponseRow(
             priority=priority.label,
             definition=PRIORITY_DEFINITIONS[priority],
-            policies=[policies.get((plan.value, priority.value)) for plan in plans],
+            policies=[policies.get((Channel.PORTAL, plan.value, priority.value)) for plan in plans],
         )
         for priority in Priority
     ]
+    rows.append(
+        ResponseRow(
+            priority=gettext("By email"),
+            definition=gettext("Requests sent by email from your registered address."),
+            policies=[policies.get((Channel.EMAIL, plan.value, Priority.NORMAL)) for plan in plans],
+        )
+    )
     return [plan.label for plan in plans], rows
 
 

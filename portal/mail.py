@@ -50,7 +50,13 @@ def render_email(template_prefix: str, context: dict, language: str | None) -> t
 
 
 def send_templated_email(
-    *, to: str, template_prefix: str, context: dict, language: str | None = None
+    *,
+    to: str,
+    template_prefix: str,
+    context: dict,
+    language: str | None = None,
+    headers: dict[str, str] | None = None,
+    reply_to: str = "",
 ) -> None:
     """Queue one email to `to`. Call it inside the transaction of the change it reports.
 
@@ -60,17 +66,26 @@ def send_templated_email(
         return
     subject, text, html = render_email(template_prefix, context, language)
     message = {"to": to, "subject": subject, "text": text, "html": html}
+    if headers:
+        message["headers"] = headers
+    if reply_to:
+        message["reply_to"] = reply_to
     transaction.on_commit(lambda: _enqueue(send_email, message))
 
 
-def email_user(user, template_prefix: str, **context) -> None:
+def email_user(
+    user, template_prefix: str, *, headers: dict | None = None, reply_to: str = "", **context
+) -> None:
     """Queue one email to the login's registered address, in the login's language: the
-    only address the portal writes to about an account (seed 002)."""
+    only address the portal writes to about an account (seed 002). `headers` and
+    `reply_to` thread it (a request's notifications carry its reply address)."""
     send_templated_email(
         to=user.email,
         template_prefix=template_prefix,
         context={"user": user, **context},
         language=user.language,
+        headers=headers,
+        reply_to=reply_to,
     )
 
 

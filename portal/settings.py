@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tickets",
     "supportpin",
     "helpcentre",
+    "mailin",
 ]
 
 MIDDLEWARE = [
@@ -391,6 +392,23 @@ CELERY_BEAT_SCHEDULE["tickets-purge-pending-uploads"] = {
     "task": "tickets.tasks.purge_pending_uploads",
     "schedule": 60 * 60,
 }
+
+# --- Email channel (mailin) ----------------------------------------------------------
+# Support mailboxes to poll, comma-separated: imaps://user%40example.com:password@host/INBOX.
+# Without one, nothing polls and email replies are off (README, "Email channel").
+INBOUND_IMAP_URL = _env_list("INBOUND_IMAP_URL", [])
+# The domain of the signed reply addresses (support+T-26-00123.<signature>@domain) and of
+# the notifications' Message-IDs; its MX must deliver to the first mailbox.
+INBOUND_REPLY_DOMAIN = os.environ.get("INBOUND_REPLY_DOMAIN", "")
+INBOUND_REPLY_LOCAL_PART = os.environ.get("INBOUND_REPLY_LOCAL_PART", "support")
+INBOUND_POLL_SECONDS = _env_int("INBOUND_POLL_SECONDS", 60)
+# Past this many emails an hour from one sender, the rest are kept as "throttled".
+INBOUND_MAX_PER_SENDER_PER_HOUR = 20
+if INBOUND_IMAP_URL:
+    CELERY_BEAT_SCHEDULE["mailin-poll"] = {
+        "task": "mailin.tasks.poll_mailboxes",
+        "schedule": INBOUND_POLL_SECONDS,
+    }
 
 # --- Privacy: account deletion and the data export (accounts.privacy) -----------------
 # A closed customer's requests, messages and attachments are kept, without names, this

@@ -28,12 +28,25 @@ def _is_transient(error: Exception) -> bool:
     retry_jitter=True,
     max_retries=8,
 )
-def send_email(*, to: str, subject: str, text: str, html: str = "") -> None:
+def send_email(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+    reply_to: str = "",
+) -> None:
     if not to:
         # Queued by portal.mail.email_nobody only to take as long as a real email.
         return
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+        reply_to=[reply_to] if reply_to else None,
     )
     if html:
         message.attach_alternative(html, "text/html")

@@ -190,3 +190,43 @@ def make_article(
             acting_user=None,
         )
     return article
+
+
+def raw_email(
+    *,
+    sender: str,
+    to: str,
+    subject: str = "Question",
+    body: str = "Hello",
+    charset: str = "utf-8",
+    html: bool = False,
+    headers: dict[str, str] | None = None,
+    files: tuple[tuple[str, bytes], ...] = (),
+    message_id: str | None = None,
+) -> bytes:
+    """An email as a mail client sends it (RFC 822 bytes): the body and an RFC 2047
+    subject in `charset`, files named in `charset` (RFC 2231)."""
+    from email.header import Header
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    from email.utils import formatdate, make_msgid
+
+    text = MIMEText(body, "html" if html else "plain", charset)
+    if files:
+        message = MIMEMultipart()
+        message.attach(text)
+        for name, content in files:
+            part = MIMEApplication(content)
+            part.add_header("Content-Disposition", "attachment", filename=(charset, "", name))
+            message.attach(part)
+    else:
+        message = text
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = Header(subject, charset)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id or make_msgid(domain="client.example.net")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    return message.as_bytes()

@@ -330,9 +330,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["plan", "priority", "response_hours", "calendar"]
+    list_display = ["channel", "plan", "priority", "response_hours", "calendar"]
     list_editable = ["response_hours", "calendar"]
-    list_filter = ["plan", "calendar"]
+    list_filter = ["channel", "plan", "calendar"]
 
 
 @admin.register(CalendarException)

@@ -31,6 +31,9 @@ RESPONSE_HOURS = {
 }
 PLANS = ("basic", "premium", "business")
 CRITICAL = 5
+# Requests that come by email (seed 004): the plan's email promise, in business hours, for
+# every priority but Critical, which keeps the critical-incident promise around the clock.
+EMAIL_RESPONSE_HOURS = (24, 8, 4)
 
 
 def install_defaults(category_model, policy_model) -> None:
@@ -42,8 +45,20 @@ def install_defaults(category_model, policy_model) -> None:
             policy_model.objects.get_or_create(
                 plan=plan,
                 priority=priority,
+                channel="portal",
                 defaults={
                     "response_hours": target,
+                    "calendar": "always" if priority == CRITICAL else "business",
+                },
+            )
+            policy_model.objects.get_or_create(
+                plan=plan,
+                priority=priority,
+                channel="email",
+                defaults={
+                    "response_hours": target
+                    if priority == CRITICAL
+                    else EMAIL_RESPONSE_HOURS[PLANS.index(plan)],
                     "calendar": "always" if priority == CRITICAL else "business",
                 },
             )

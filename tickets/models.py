@@ -87,8 +87,16 @@ class Category(models.Model):
         return gettext(self.name)
 
 
+class Channel(models.TextChoices):
+    """How a request reached us: its SLA policies differ (seed 004)."""
+
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+
+
 class SlaPolicy(models.Model):
-    """How soon a customer of a plan gets an answer to a request of a priority."""
+    """How soon a customer of a plan gets an answer to a request of a priority that came
+    through a channel."""
 
     class CalendarKind(models.TextChoices):
         BUSINESS_HOURS = "business", _("Business hours (Mon-Fri 09:00-18:00 Athens)")
@@ -96,6 +104,9 @@ class SlaPolicy(models.Model):
 
     plan = models.CharField(_("plan"), max_length=20, choices=Customer.Plan.choices)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
+    )
     response_hours = models.DecimalField(
         _("response target (hours)"), max_digits=6, decimal_places=2
     )
@@ -109,16 +120,21 @@ class SlaPolicy(models.Model):
     class Meta:
         verbose_name = _("SLA policy")
         verbose_name_plural = _("SLA policies")
-        ordering = ["plan", "-priority"]
+        ordering = ["channel", "plan", "-priority"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "priority"], name="tickets_sla_plan_priority"),
+            models.UniqueConstraint(
+                fields=["plan", "priority", "channel"], name="tickets_sla_plan_priority_channel"
+            ),
             models.CheckConstraint(
                 condition=models.Q(response_hours__gt=0), name="tickets_sla_positive_target"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_plan_display()} · {self.get_priority_display()}"
+        return (
+            f"{self.get_plan_display()} · {self.get_priority_display()} · "
+            f"{self.get_channel_display()}"
+        )
 
     @property
     def response_target(self) -> timedelta:
@@ -180,6 +196,9 @@ class Ticket(models.Model):
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    channel = models.CharField(
+        _("opened through"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW

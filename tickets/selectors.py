@@ -10,6 +10,7 @@ from tickets import sla
 from tickets.models import (
     Attachment,
     CalendarException,
+    Channel,
     PendingUpload,
     SlaPolicy,
     Ticket,
@@ -82,15 +83,21 @@ def attachment_visible_to(*, user: User, pk: int) -> Attachment | None:
     return attachments.filter(pk=pk).first()
 
 
-def sla_policy_for(*, plan: str, priority: int) -> SlaPolicy:
-    policy = SlaPolicy.objects.filter(plan=plan, priority=priority).first()
+def sla_policy_for(*, plan: str, priority: int, channel: str = Channel.PORTAL) -> SlaPolicy:
+    """The policy of the channel, else the portal's (a channel without policies of its
+    own), else the plainest promise."""
+    policies = SlaPolicy.objects.filter(
+        plan=plan, priority=priority, channel__in={channel, Channel.PORTAL}
+    )
+    by_channel = {policy.channel: policy for policy in policies}
+    policy = by_channel.get(channel) or by_channel.get(Channel.PORTAL)
     if policy is None:
         return SlaPolicy(plan=plan, priority=priority, response_hours=_FALLBACK_RESPONSE_HOURS)
     return policy
 
 
-def sla_policies_for_plan(*, plan: str) -> list[SlaPolicy]:
-    return list(SlaPolicy.objects.filter(plan=plan).order_by("priority"))
+def sla_policies_for_plan(*, plan: str, channel: str = Channel.PORTAL) -> list[SlaPolicy]:
+    return list(SlaPolicy.objects.filter(plan=plan, channel=channel).order_by("priority"))
 
 
 def business_calendar() -> sla.BusinessHours:
@@ -112,18 +119,22 @@ class QueueClock:
     def __init__(self, now: datetime) -> None:
         self.now = now
         self._business: sla.BusinessHours | None = None
-        self._policies: dict[tuple[str, int], str] | None = None
+        self._policies: dict[tuple[str, int, str], str] | None = None
 
     def _calendar_kind(self, ticket: Ticket) -> str:
         if self._policies is None:
             self._policies = {
-                (plan, priority): calendar
-                for plan, priority, calendar in SlaPolicy.objects.values_list(
-                    "plan", "priority", "calendar"
+                (plan, priority, channel): calendar
+                for plan, priority, channel, calendar in SlaPolicy.objects.values_list(
+                    "plan", "priority", "channel", "calendar"
                 )
             }
+        plan, priority = ticket.customer.plan, ticket.priority
         return self._policies.get(
-            (ticket.customer.plan, ticket.priority), SlaPolicy.CalendarKind.BUSINESS_HOURS
+            (plan, priority, ticket.channel),
+            self._policies.get(
+                (plan, priority, Channel.PORTAL), SlaPolicy.CalendarKind.BUSINESS_HOURS
+            ),
         )
 
     def time_left(self, ticket: Ticket) -> timedelta | None:

@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from mailin.addressing import notification_headers
 from portal.mail import email_user
 from tickets import selectors
 from tickets.attachments import ALLOWED_TYPES, CheckedFile, make_thumbnail
 from tickets.models import (
     Attachment,
     Category,
+    Channel,
     PendingUpload,
     ReferenceCounter,
     Ticket,
@@ -53,9 +55,13 @@ def _notify_requester(*, ticket: Ticket, template: str, **context: object) -> No
     requester = ticket.requester
     if not requester.is_active:
         return
+    # Threaded by reference; replies to the signed Reply-To join the request by email.
+    headers, reply_to = notification_headers(ticket.reference, first=template == "created")
     email_user(
         requester,
         f"tickets/email/{template}",
+        headers=headers,
+        reply_to=reply_to,
         ticket=ticket,
         link=ticket_url(ticket),
         auto_close_days=settings.TICKETS_AUTO_CLOSE_DAYS,
@@ -74,7 +80,9 @@ def _next_reference(at: datetime) -> str:
 
 
 def _start_clock(ticket: Ticket, at: datetime) -> None:
-    policy = selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority)
+    policy = selectors.sla_policy_for(
+        plan=ticket.customer.plan, priority=ticket.priority, channel=ticket.channel
+    )
     ticket.awaiting_response_since = at
     ticket.response_due_at = selectors.sla_calendar(policy.calendar).due(at, policy.response_target)
 
@@ -170,9 +178,10 @@ def ticket_create(
     device: str = "",
     files: Sequence[CheckedFile] = (),
     pending_uploads: Sequence[PendingUpload] = (),
+    channel: str = Channel.PORTAL,
 ) -> Ticket:
-    """Open a ticket for the requester's customer, start its SLA clock and confirm it by
-    email with the reference number."""
+    """Open a ticket for the requester's customer, start its SLA clock (the policy of the
+    channel it came through) and confirm it by email with the reference number."""
     if requester.customer_id is None:
         raise ValueError("Only a customer's login can open a ticket.")
     now = _now()
@@ -185,6 +194,7 @@ def ticket_create(
         priority=priority,
         browser=browser,
         device=device,
+        channel=channel,
         status=Ticket.Status.NEW,
         updated_at=now,
     )

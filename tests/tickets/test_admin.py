@@ -320,11 +320,18 @@ def test_the_history_shows_labels_rather_than_stored_values(agent_client, agent,
 
 
 def test_supervisors_edit_sla_policies_and_agents_cannot(supervisor_client, agent_client):
-    policy = SlaPolicy.objects.get(plan="basic", priority=5)
+    policy = SlaPolicy.objects.get(plan="basic", priority=5, channel="portal")
     url = reverse("admin:tickets_slapolicy_change", args=[policy.pk])
     assert agent_client.get(url).status_code == 403
     response = supervisor_client.post(
-        url, {"plan": "basic", "priority": 5, "response_hours": "12", "calendar": "always"}
+        url,
+        {
+            "plan": "basic",
+            "priority": 5,
+            "channel": "portal",
+            "response_hours": "12",
+            "calendar": "always",
+        },
     )
     assert response.status_code == 302
     policy.refresh_from_db()

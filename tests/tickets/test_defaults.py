@@ -13,13 +13,14 @@ from tickets.models import Category, SlaPolicy
 pytestmark = pytest.mark.django_db
 
 seed_migration = importlib.import_module("tickets.migrations.0002_categories_and_sla_policies")
+email_seed_migration = importlib.import_module("tickets.migrations.0003_sla_channel")
 
 
 def rows() -> tuple[list[tuple], list[tuple]]:
     categories = list(Category.objects.order_by("position").values_list("position", "name"))
     policies = list(
-        SlaPolicy.objects.order_by("plan", "priority").values_list(
-            "plan", "priority", "response_hours", "calendar"
+        SlaPolicy.objects.order_by("channel", "plan", "priority").values_list(
+            "channel", "plan", "priority", "response_hours", "calendar"
         )
     )
     return categories, policies
@@ -29,13 +30,14 @@ def test_the_migration_installs_the_same_defaults_as_the_demo_and_the_tests():
     Category.objects.all().delete()
     SlaPolicy.objects.all().delete()
     seed_migration.seed(apps, schema_editor=None)
+    email_seed_migration.seed(apps, schema_editor=None)
     migrated = rows()
     Category.objects.all().delete()
     SlaPolicy.objects.all().delete()
     defaults.install_defaults(Category, SlaPolicy)
     assert rows() == migrated
     assert len(migrated[0]) == 8
-    assert len(migrated[1]) == 15
+    assert len(migrated[1]) == 30
 
 
 def test_the_migration_keeps_its_data_when_the_defaults_change_later(monkeypatch):
@@ -47,5 +49,5 @@ def test_the_migration_keeps_its_data_when_the_defaults_change_later(monkeypatch
     categories, policies = rows()
     assert [name for _position, name in categories][:2] == ["Question", "Bug"]
     assert not Category.objects.filter(name="Renamed later").exists()
-    assert ("business", 5, Decimal("1.00"), "always") in policies
-    assert ("basic", 1, Decimal("48.00"), "business") in policies
+    assert ("portal", "business", 5, Decimal("1.00"), "always") in policies
+    assert ("portal", "basic", 1, Decimal("48.00"), "business") in policies

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailinConfig(AppConfig):
+    name = "mailin"
+    verbose_name = _("Email channel")
+    default_auto_field = "django.db.models.BigAutoField"
