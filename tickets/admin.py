@@ -3,12 +3,13 @@ page with the whole thread and a reply form. Every change goes through tickets.s
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,22 +19,48 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from tickets import selectors, services
 from tickets.forms import AgentReplyForm
-from tickets.models import CalendarException, Category, SlaPolicy, Ticket
+from tickets.models import CalendarException, Category, Priority, SlaPolicy, Ticket
+
+SOON = timedelta(hours=1)
+DUE_SOON_WINDOW = timedelta(hours=4)
 
 
 def format_time_left(left: timedelta) -> str:
+    """ "due in 2 h 10 m", "overdue 3 d": short enough for the queue's second column."""
     minutes = int(abs(left).total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    if days:
+    if days and hours:
         text = gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    elif days:
+        text = gettext("%(days)d d") % {"days": days}
     elif hours:
-        text = gettext("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+        text = gettext("%(hours)d h %(minutes)d m") % {"hours": hours, "minutes": minutes}
     else:
-        text = gettext("%(minutes)d min") % {"minutes": minutes}
-    return gettext("overdue by %(time)s") % {"time": text} if left < timedelta(0) else text
+        text = gettext("%(minutes)d m") % {"minutes": minutes}
+    if left < timedelta(0):
+        return gettext("overdue %(time)s") % {"time": text}
+    return gettext("due in %(time)s") % {"time": text}
+
+
+def time_left_html(left: timedelta) -> str:
+    """The time left, red when overdue and amber under an hour, each with its own symbol
+    and words so that colour is not the only sign."""
+    if left < timedelta(0):
+        css, symbol = "sla-overdue", "⚠"
+    elif left < SOON:
+        css, symbol = "sla-soon", "◔"
+    else:
+        css, symbol = "sla-left", ""
+    return format_html(
+        '<span class="{}">{}{}</span>',
+        css,
+        format_html('<span aria-hidden="true">{} </span>', symbol) if symbol else "",
+        format_time_left(left),
+    )
 
 
 class CappedCountPaginator(Paginator):
@@ -54,6 +81,58 @@ class QueueChangeList(ChangeList):
         clock = selectors.QueueClock(timezone.now())
         for ticket in self.result_list:
             ticket.time_left = clock.time_left(ticket)
+
+
+class SavedViewFilter(admin.SimpleListFilter):
+    """The views an agent starts from, listed first."""
+
+    title = _("view")
+    parameter_name = "view"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+            ("overdue", _("Overdue")),
+            ("due4h", _("Due within 4 h")),
+            ("waiting", _("Waiting on customer")),
+            ("open", _("All open")),
+        ]
+
+    def queryset(self, request, queryset):
+        active = Q(status__in=Ticket.ACTIVE_STATUSES)
+        now = timezone.now()
+        match self.value():
+            case "mine":
+                return queryset.filter(active, assignee=request.user)
+            case "unassigned":
+                return queryset.filter(active, assignee__isnull=True)
+            case "overdue":
+                return queryset.filter(response_due_at__lt=now)
+            case "due4h":
+                return queryset.filter(selectors.due_within(now=now, within=DUE_SOON_WINDOW))
+            case "waiting":
+                return queryset.filter(status=Ticket.Status.WAITING)
+            case "open":
+                return queryset.filter(active)
+        return queryset
+
+
+class QueueActionForm(helpers.ActionForm):
+    """The bulk actions' own choices: whom to assign to, which priority to set."""
+
+    assign_to = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("full_name"),
+        required=False,
+    )
+    new_priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=[("", "---------"), *Priority.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
 
 
 class AssignmentFilter(admin.SimpleListFilter):
@@ -108,18 +187,18 @@ def _status_action(status: str, description: str):
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
-        "subject",
+        "time_left_display",
+        "subject_line",
         "customer_name",
         "plan",
         "priority_badge",
         "status",
         "assignee",
-        "time_left_display",
-        "updated_at",
     ]
-    list_display_links = ["reference", "subject"]
+    list_display_links = ["reference", "subject_line"]
     list_select_related = ["customer", "assignee"]
     list_filter = [
+        SavedViewFilter,
         "status",
         "priority",
         ("customer__plan", admin.ChoicesFieldListFilter),
@@ -133,8 +212,11 @@ class TicketAdmin(admin.ModelAdmin):
     list_per_page = 50
     paginator = CappedCountPaginator
     raw_id_fields = ["assignee"]
+    action_form = QueueActionForm
     actions = [
         "assign_to_me",
+        "assign_to",
+        "set_priority",
         _status_action(Ticket.Status.OPEN, _("Set status: open")),
         _status_action(Ticket.Status.WAITING, _("Set status: waiting on customer")),
         _status_action(Ticket.Status.RESOLVED, _("Set status: resolved")),
@@ -160,8 +242,19 @@ class TicketAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return request.user.is_active and request.user.is_staff
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        # The queue needs the width at 1280 px more than the list of apps beside it.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_changelist(self, request: HttpRequest, **kwargs):
         return QueueChangeList
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def subject_line(self, ticket: Ticket) -> str:
+        return format_html(
+            '<span class="one-line" title="{}">{}</span>', ticket.subject, ticket.subject
+        )
 
     @admin.display(description=_("customer"), ordering="customer__name")
     def customer_name(self, ticket: Ticket) -> str:
@@ -184,8 +277,7 @@ class TicketAdmin(admin.ModelAdmin):
         left = getattr(ticket, "time_left", None)
         if left is None:
             return "—"
-        css = "sla-overdue" if left < timedelta(0) else "sla-left"
-        return format_html('<span class="{}">{}</span>', css, format_time_left(left))
+        return time_left_html(left)
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
@@ -194,6 +286,43 @@ class TicketAdmin(admin.ModelAdmin):
         self.message_user(
             request, gettext("%(count)d tickets assigned to you.") % {"count": len(queryset)}
         )
+
+    def _action_choice(self, request: HttpRequest, name: str) -> object:
+        """The value chosen beside the action in the queue's action bar, or None."""
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        return form.cleaned_data[name] if form.is_valid() else None
+
+    @admin.action(description=_("Assign to the staff member chosen"), permissions=["change"])
+    def assign_to(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        assignee = self._action_choice(request, "assign_to")
+        if assignee is None:
+            self.message_user(request, gettext("Choose a staff member first."), messages.ERROR)
+            return
+        for ticket in queryset:
+            services.ticket_assign(ticket=ticket, acting_user=request.user, assignee=assignee)
+        self.message_user(
+            request,
+            gettext("%(count)d tickets assigned to %(name)s.")
+            % {"count": len(queryset), "name": assignee.get_full_name()},
+        )
+
+    @admin.action(description=_("Set the priority chosen"), permissions=["change"])
+    def set_priority(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        priority = self._action_choice(request, "new_priority")
+        if priority is None:
+            self.message_user(request, gettext("Choose a priority first."), messages.ERROR)
+            return
+        for ticket in queryset:
+            services.ticket_update(
+                ticket=ticket,
+                acting_user=request.user,
+                status=ticket.status,
+                priority=priority,
+                category=ticket.category,
+                assignee=ticket.assignee,
+            )
+        self.message_user(request, gettext("%(count)d tickets updated.") % {"count": len(queryset)})
 
     def save_model(self, request: HttpRequest, obj: Ticket, form, change: bool) -> None:
         services.ticket_update(
@@ -240,8 +369,7 @@ class TicketAdmin(admin.ModelAdmin):
             "reply_form": reply_form,
         }
         if time_left is not None:
-            context["time_left_text"] = format_time_left(time_left)
-            context["overdue"] = time_left < timedelta(0)
+            context["time_left_html"] = time_left_html(time_left)
         return context
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

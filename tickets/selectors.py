@@ -140,6 +140,21 @@ class QueueClock:
         return self._business.between(self.now, ticket.response_due_at)
 
 
+def due_within(*, now: datetime, within: timedelta) -> Q:
+    """Tickets whose answer falls due between `now` and `within` from now, counted in
+    each ticket's own calendar (business hours unless its policy runs around the clock)."""
+    always = Q(pk__in=[])
+    for plan, priority in SlaPolicy.objects.filter(
+        calendar=SlaPolicy.CalendarKind.AROUND_THE_CLOCK
+    ).values_list("plan", "priority"):
+        always |= Q(customer__plan=plan, priority=priority)
+    business_cutoff = business_calendar().due(now, within)
+    return Q(response_due_at__gte=now) & (
+        (always & Q(response_due_at__lte=now + within))
+        | (~always & Q(response_due_at__lte=business_cutoff))
+    )
+
+
 def tickets_to_auto_close(*, resolved_before: datetime) -> list[int]:
     return list(
         Ticket.objects.filter(
