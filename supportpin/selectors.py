@@ -122,3 +122,25 @@ def support_history_for(user: User, limit: int = 200) -> list[HistoryEntry]:
     )
     # An action is recorded after its verification; at equal times it is listed first.
     return sorted(entries, key=lambda e: (e.at, e.action is not None), reverse=True)[:limit]
+
+
+@dataclass(frozen=True)
+class VerificationStatus:
+    """Whether a login's caller is verified now, and the last successful check."""
+
+    verified_now: bool
+    last: VerificationAttempt | None
+
+
+def verification_status_for(user: User, at: datetime | None = None) -> VerificationStatus:
+    at = at or timezone.now()
+    support_pin = SupportPin.objects.filter(user=user).first()
+    last = (
+        VerificationAttempt.objects.filter(user=user, result=VerificationAttempt.Result.VERIFIED)
+        .select_related("agent")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return VerificationStatus(
+        verified_now=bool(support_pin and support_pin.is_verified(at)), last=last
+    )

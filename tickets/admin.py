@@ -15,11 +15,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from supportpin.selectors import verification_status_for
 from tickets import selectors, services
 from tickets.forms import AgentReplyForm
 from tickets.models import CalendarException, Category, Priority, SlaPolicy, Ticket
@@ -341,6 +342,11 @@ class TicketAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(require_POST(self.reply_view)),
                 name="tickets_ticket_reply",
             ),
+            path(
+                "<int:pk>/reopen/",
+                self.admin_site.admin_view(require_POST(self.reopen_view)),
+                name="tickets_ticket_reopen",
+            ),
             *super().get_urls(),
         ]
 
@@ -359,14 +365,25 @@ class TicketAdmin(admin.ModelAdmin):
     ) -> dict:
         """What the ticket page shows around the admin's own form: the facts, the thread,
         the history and the reply form."""
-        time_left = selectors.QueueClock(timezone.now()).time_left(ticket)
+        now = timezone.now()
+        time_left = selectors.QueueClock(now).time_left(ticket)
+        thread = selectors.ticket_thread(ticket=ticket, include_internal=True)
+        if not reply_form.is_bound:
+            reply_form.initial["seen_message_id"] = max((m.pk for m in thread), default=0)
         context = {
+            # The ticket is the page's one title (the admin would add "Change ticket" and
+            # the ticket again as a subtitle).
+            "title": str(ticket),
+            "subtitle": None,
             "ticket": ticket,
-            "thread": selectors.ticket_thread(ticket=ticket, include_internal=True),
+            "thread": thread,
             "history": selectors.ticket_history(ticket=ticket),
             "policy": selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority),
             "time_left": time_left,
             "reply_form": reply_form,
+            "caller": verification_status_for(ticket.requester, now),
+            "verify_caller_url": reverse("admin:supportpin_callerverification_changelist")
+            + f"?login={ticket.requester_id}",
         }
         if time_left is not None:
             context["time_left_html"] = time_left_html(time_left)
@@ -425,18 +442,32 @@ class TicketAdmin(admin.ModelAdmin):
             raise Http404
         if not self.has_change_permission(request, ticket):
             return HttpResponseRedirect(reverse("admin:index"))
+        change_url = reverse("admin:tickets_ticket_change", args=[pk])
         form = AgentReplyForm(request.POST, request.FILES, owner=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            services.ticket_reply_as_agent(
-                ticket=ticket,
-                agent=request.user,
-                body=data["body"],
-                internal=data["internal"],
-                status=data["status"] or None,
-                files=form.accepted_files,
-                pending_uploads=form.kept_uploads,
+            newer = selectors.replies_by_others_since(
+                ticket=ticket, seen_message_id=data["seen_message_id"] or 0, agent=request.user
             )
+            if newer and not data["send_anyway"]:
+                return self._ticket_page_after_collision(request, ticket, form, newer)
+            try:
+                services.ticket_reply_as_agent(
+                    ticket=ticket,
+                    agent=request.user,
+                    body=data["body"],
+                    internal=data["internal"],
+                    status=data["status"] or None,
+                    files=form.accepted_files,
+                    pending_uploads=form.kept_uploads,
+                )
+            except services.TicketNotOpen:
+                self.message_user(
+                    request,
+                    gettext("This request is closed: reopen it before replying."),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(change_url)
             self.message_user(
                 request,
                 gettext("Internal note added.")
@@ -444,10 +475,49 @@ class TicketAdmin(admin.ModelAdmin):
                 else gettext("Reply sent to the customer."),
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
+            return HttpResponseRedirect(change_url)
         stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
         form.offer_back(stored.kept, not_kept=stored.not_kept)
         return self._ticket_page_with_reply_errors(request, ticket, form)
+
+    def _ticket_page_after_collision(
+        self, request: HttpRequest, ticket: Ticket, form: AgentReplyForm, newer: list
+    ) -> HttpResponse:
+        """The reply comes back unsent under the colleague's reply; sending it again sends
+        it."""
+        stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
+        data = request.POST.copy()
+        data["send_anyway"] = "on"
+        data["seen_message_id"] = str(max(message.pk for message in newer))
+        again = AgentReplyForm(data, owner=request.user)
+        again.is_valid()
+        again.offer_back(stored.kept, not_kept=stored.not_kept)
+        self.message_user(
+            request,
+            ngettext(
+                "%(names)s replied to this request after you opened it. Read the reply, "
+                "then send yours again if it still applies.",
+                "%(names)s replied to this request after you opened it. Read the replies, "
+                "then send yours again if it still applies.",
+                len(newer),
+            )
+            % {"names": ", ".join(sorted({m.author.get_full_name() for m in newer}))},
+            messages.WARNING,
+        )
+        return self._ticket_page_with_reply_errors(request, ticket, again)
+
+    def reopen_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = self.get_object(request, str(pk))
+        if ticket is None:
+            raise Http404
+        if not self.has_change_permission(request, ticket):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if ticket.status == Ticket.Status.CLOSED:
+            services.ticket_status_change(
+                ticket=ticket, acting_user=request.user, status=Ticket.Status.OPEN
+            )
+            self.message_user(request, gettext("Request reopened."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
 
 
 @admin.register(Category)

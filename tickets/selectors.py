@@ -67,6 +67,17 @@ def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessa
     return list(messages)
 
 
+def replies_by_others_since(
+    *, ticket: Ticket, seen_message_id: int, agent: User
+) -> list[TicketMessage]:
+    """Replies to the customer another agent sent after the message `agent` saw last."""
+    return list(
+        ticket.messages.filter(pk__gt=seen_message_id, from_staff=True, is_internal=False)
+        .exclude(author=agent)
+        .select_related("author")
+    )
+
+
 def ticket_history(*, ticket: Ticket) -> list[TicketEvent]:
     return list(ticket.events.select_related("actor"))
 

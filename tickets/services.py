@@ -245,6 +245,9 @@ def ticket_reply_as_agent(
         .select_related("customer", "requester")
         .get(pk=ticket.pk)
     )
+    if ticket.status == Ticket.Status.CLOSED:
+        # An agent reopens a closed request first, which its history records.
+        raise TicketNotOpen(ticket.reference)
     now = _now()
     message = TicketMessage(
         ticket=ticket, author=agent, body=body, from_staff=True, is_internal=internal
