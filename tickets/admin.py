@@ -4,6 +4,7 @@ page with the whole thread and a reply form. Every change goes through tickets.s
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -15,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,14 @@ from accounts.models import User
 from supportpin.selectors import verification_status_for
 from tickets import selectors, services
 from tickets.forms import AgentReplyForm
-from tickets.models import CalendarException, Category, Priority, SlaPolicy, Ticket
+from tickets.models import (
+    CalendarException,
+    CannedReply,
+    Category,
+    Priority,
+    SlaPolicy,
+    Ticket,
+)
 
 SOON = timedelta(hours=1)
 DUE_SOON_WINDOW = timedelta(hours=4)
@@ -382,12 +390,29 @@ class TicketAdmin(admin.ModelAdmin):
             "time_left": time_left,
             "reply_form": reply_form,
             "caller": verification_status_for(ticket.requester, now),
+            "canned_replies": self._canned_replies(request, ticket),
+            "requester_language": get_language_info(
+                ticket.requester.language or settings.LANGUAGE_CODE
+            )["name_translated"],
             "verify_caller_url": reverse("admin:supportpin_callerverification_changelist")
             + f"?login={ticket.requester_id}",
         }
         if time_left is not None:
             context["time_left_html"] = time_left_html(time_left)
         return context
+
+    def _canned_replies(self, request: HttpRequest, ticket: Ticket) -> list[tuple[str, str]]:
+        """Each canned reply's title and its text in the requester's language, filled in."""
+        language = ticket.requester.language or settings.LANGUAGE_CODE
+        values = {
+            "customer_name": ticket.requester.get_full_name(),
+            "reference": ticket.reference,
+            "agent_name": request.user.get_full_name(),
+        }
+        return [
+            (reply.title, reply.text_for(language, **values))
+            for reply in selectors.canned_replies()
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The ticket page; the ticket's own form (status, priority, category, assignee) is
@@ -537,3 +562,40 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 class CalendarExceptionAdmin(admin.ModelAdmin):
     list_display = ["day", "is_open", "reason"]
     date_hierarchy = "day"
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Staff keep the canned replies; each in the four languages."""
+
+    list_display = ["title", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title"]
+    fieldsets = [
+        (None, {"fields": ["title", "is_active"]}),
+        (
+            _("Texts"),
+            {
+                "fields": ["body_en", "body_el", "body_it", "body_sk"],
+                "description": _(
+                    "Placeholders: {customer_name}, {reference} and {agent_name} are "
+                    "replaced when an agent inserts the text."
+                ),
+            },
+        ),
+    ]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: CannedReply | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_change_permission(self, request: HttpRequest, obj: CannedReply | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_delete_permission(self, request: HttpRequest, obj: CannedReply | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff

@@ -380,3 +380,36 @@ class TicketEvent(models.Model):
             except ValueError:
                 return value
         return value
+
+
+class CannedReply(models.Model):
+    """A reply staff keep ready in each language, inserted into the reply box in the
+    requester's language. Bodies may name {customer_name}, {reference} and {agent_name}."""
+
+    PLACEHOLDERS = ("customer_name", "reference", "agent_name")
+
+    title = models.CharField(_("title"), max_length=120, unique=True)
+    body_en = models.TextField(_("text in English"))
+    body_el = models.TextField(_("text in Greek"))
+    body_it = models.TextField(_("text in Italian"))
+    body_sk = models.TextField(_("text in Slovak"))
+    is_active = models.BooleanField(_("offered to agents"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def body_in(self, language: str) -> str:
+        return getattr(self, f"body_{language}", "") or self.body_en
+
+    def text_for(self, language: str, **values: str) -> str:
+        """The body in `language` (English if it has none) with the placeholders filled;
+        a brace that is not one of them stays as written."""
+        text = self.body_in(language)
+        for name in self.PLACEHOLDERS:
+            text = text.replace("{" + name + "}", values.get(name, ""))
+        return text

@@ -10,6 +10,7 @@ from tickets import sla
 from tickets.models import (
     Attachment,
     CalendarException,
+    CannedReply,
     PendingUpload,
     SlaPolicy,
     Ticket,
@@ -65,6 +66,10 @@ def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessa
     if not include_internal:
         messages = messages.filter(is_internal=False)
     return list(messages)
+
+
+def canned_replies() -> list[CannedReply]:
+    return list(CannedReply.objects.filter(is_active=True))
 
 
 def replies_by_others_since(

@@ -1,9 +1,11 @@
 """The agents' workspace in a browser: the queue at a laptop's 1280 px, the ticket page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_customer, make_user
+from tests.factories import install_canned_replies, make_customer, make_user
 from tickets import services
 from tickets.defaults import install_defaults
 from tickets.models import Category, SlaPolicy
@@ -61,3 +63,36 @@ def test_the_queue_fits_1280_px_with_time_left_second_and_subjects_on_one_line(
     assert widths["results"] <= widths["resultsBox"], widths
     # The saved views are the first filter.
     expect(page.locator("#changelist-filter summary").first).to_contain_text("By view")
+
+
+def test_an_agent_inserts_a_canned_reply_in_greek_for_a_greek_customer_and_sends_it(
+    new_page, log_in, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    install_defaults(Category, SlaPolicy)
+    install_canned_replies()
+    customer = make_customer("Ellinika Diktya", plan="premium")
+    owner = make_user(
+        "eleni.owner", customer=customer, role="owner", full_name="Eleni Georgiou", language="el"
+    )
+    agent = make_user("anna.agent", is_staff=True, full_name="Anna Agent")
+    ticket = services.ticket_create(
+        requester=owner,
+        subject="Η σελίδα δεν φορτώνει",
+        description="Λευκή σελίδα.",
+        category=Category.objects.get(name="Hosting"),
+        priority=2,
+    )
+
+    page = new_page(viewport=LAPTOP)
+    log_in(page, agent)
+    page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
+    page.get_by_label("Find a canned reply by title").fill("browser")
+    page.get_by_role("button", name="Insert into the message").click()
+    message = page.get_by_label("Message")
+    expect(message).to_have_value(re.compile(r"^Αγαπητέ/ή Eleni Georgiou,"))
+    expect(message).to_have_value(re.compile(rf"στο αίτημα {ticket.reference}"))
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".messagelist")).to_contain_text("Reply sent to the customer")
+    reply = ticket.messages.get(from_staff=True)
+    assert "πρόγραμμα περιήγησης" in reply.body and reply.body.endswith("Anna Agent")
