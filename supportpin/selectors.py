@@ -15,6 +15,7 @@ from sms.models import SmsMessage
 from supportpin.crypto import decrypt_secret
 from supportpin.models import AssistedAction, SupportPin, VerificationAttempt
 from supportpin.pin import format_pin, pin_changes_at, support_pin_for
+from tickets.models import Ticket
 
 
 def may_use_support_pin(user: User) -> bool:
@@ -143,4 +144,13 @@ def verification_status_for(user: User, at: datetime | None = None) -> Verificat
     )
     return VerificationStatus(
         verified_now=bool(support_pin and support_pin.is_verified(at)), last=last
+    )
+
+
+def open_requests_of(user: User) -> list[Ticket]:
+    """The caller's own requests still open, newest first: what a phone call is about."""
+    return list(
+        Ticket.objects.filter(requester=user, status__in=Ticket.ACTIVE_STATUSES).order_by(
+            "-updated_at", "-id"
+        )
     )

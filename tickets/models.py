@@ -246,6 +246,8 @@ class TicketMessage(models.Model):
     body = models.TextField(_("message"))
     from_staff = models.BooleanField(_("from support"), default=False)
     is_internal = models.BooleanField(_("internal note"), default=False)
+    # Written by the portal for an agent, e.g. an action done by phone: not a reply.
+    is_system = models.BooleanField(_("system message"), default=False)
     # For a reply that answered a waiting customer: whether it came in time.
     sla_met = models.BooleanField(_("answered in time"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
@@ -329,6 +331,7 @@ class TicketEvent(models.Model):
         SLA_MET = "sla_met", _("Answered in time")
         SLA_BREACHED = "sla_breached", _("Answered late")
         BREACH_WARNED = "breach_warned", _("Agents warned of a coming breach")
+        PHONE_ACTION = "phone_action", _("Action done by phone after a Support PIN check")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"

@@ -281,6 +281,20 @@ def ticket_reply_as_agent(
 
 
 @transaction.atomic
+def ticket_system_message_add(
+    *, ticket: Ticket, actor: User, body: str, event_value: str
+) -> TicketMessage:
+    """A message in the thread that the customer sees, written by the portal for an agent
+    (an action done by phone). It answers nothing, so the SLA clock is left alone."""
+    message = TicketMessage.objects.create(
+        ticket=ticket, author=actor, body=body, from_staff=True, is_system=True
+    )
+    _record(ticket=ticket, kind=TicketEvent.Kind.PHONE_ACTION, actor=actor, new=event_value)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=_now())
+    return message
+
+
+@transaction.atomic
 def ticket_status_change(*, ticket: Ticket, acting_user: User, status: str) -> Ticket:
     """An agent sets the status; the customer is told."""
     ticket = (

@@ -5,7 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import install_canned_replies, make_customer, make_user
+from tests.factories import (
+    activate_pin,
+    install_canned_replies,
+    make_customer,
+    make_user,
+    pin_of,
+)
 from tickets import services
 from tickets.defaults import install_defaults
 from tickets.models import Category, SlaPolicy
@@ -65,7 +71,7 @@ def test_the_queue_fits_1280_px_with_time_left_second_and_subjects_on_one_line(
     expect(page.locator("#changelist-filter summary").first).to_contain_text("By view")
 
 
-def test_an_agent_inserts_a_canned_reply_in_greek_for_a_greek_customer_and_sends_it(
+def test_an_agent_verifies_a_caller_records_a_dns_change_on_their_request_and_answers_in_greek(
     new_page, log_in, settings, tmp_path
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
@@ -73,26 +79,61 @@ def test_an_agent_inserts_a_canned_reply_in_greek_for_a_greek_customer_and_sends
     install_canned_replies()
     customer = make_customer("Ellinika Diktya", plan="premium")
     owner = make_user(
-        "eleni.owner", customer=customer, role="owner", full_name="Eleni Georgiou", language="el"
+        "eleni.owner",
+        customer=customer,
+        role="owner",
+        full_name="Eleni Georgiou",
+        language="el",
+        mobile="+306912345678",
     )
+    activate_pin(owner)
     agent = make_user("anna.agent", is_staff=True, full_name="Anna Agent")
     ticket = services.ticket_create(
         requester=owner,
         subject="Η σελίδα δεν φορτώνει",
         description="Λευκή σελίδα.",
-        category=Category.objects.get(name="Hosting"),
+        category=Category.objects.get(name="Domains and DNS"),
         priority=2,
     )
 
-    page = new_page(viewport=LAPTOP)
-    log_in(page, agent)
-    page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
-    page.get_by_label("Find a canned reply by title").fill("browser")
-    page.get_by_role("button", name="Insert into the message").click()
-    message = page.get_by_label("Message")
+    agent_page = new_page(viewport=LAPTOP)
+    log_in(agent_page, agent)
+    agent_page.goto(f"/admin/tickets/ticket/{ticket.pk}/change/")
+    expect(agent_page.get_by_test_id("caller-verification")).to_contain_text("not verified")
+    agent_page.get_by_role("link", name="Caller verified?").click()
+    agent_page.get_by_label("PIN read out by the caller").fill(pin_of(owner))
+    agent_page.get_by_role("button", name="Verify").click()
+    expect(agent_page.get_by_test_id("verification-status")).to_contain_text("Verified")
+    agent_page.get_by_label("Action").select_option(label="DNS records change for a domain name")
+    agent_page.get_by_label("What was done").fill("Pointed www.diktya.gr to the new server")
+    expect(agent_page.get_by_label("Request", exact=True)).to_have_value(str(ticket.pk))
+    agent_page.get_by_role("button", name="Record the action").click()
+    expect(agent_page.locator(".messagelist")).to_contain_text("recorded")
+
+    customer_page = new_page(locale="el-GR")
+    log_in(customer_page, owner)
+    customer_page.goto(f"/tickets/{ticket.reference}/")
+    expect(customer_page.locator(".thread")).to_contain_text(
+        "Pointed www.diktya.gr to the new server"
+    )
+
+    agent_page.get_by_role("link", name=ticket.reference).click()
+    expect(agent_page.locator(".thread")).to_contain_text("Pointed www.diktya.gr")
+    expect(agent_page.locator(".ticket-history")).to_contain_text(
+        "Action done by phone after a Support PIN check"
+    )
+    expect(agent_page.get_by_test_id("caller-verification")).to_contain_text(
+        "verified 0\xa0minutes ago by Anna Agent"
+    )
+    agent_page.get_by_label("Find a canned reply by title").fill("browser")
+    agent_page.get_by_role("button", name="Insert into the message").click()
+    message = agent_page.get_by_label("Message")
     expect(message).to_have_value(re.compile(r"^Αγαπητέ/ή Eleni Georgiou,"))
     expect(message).to_have_value(re.compile(rf"στο αίτημα {ticket.reference}"))
-    page.get_by_role("button", name="Send").click()
-    expect(page.locator(".messagelist")).to_contain_text("Reply sent to the customer")
-    reply = ticket.messages.get(from_staff=True)
+    agent_page.get_by_role("button", name="Send").click()
+    expect(agent_page.locator(".messagelist")).to_contain_text("Reply sent to the customer")
+    reply = ticket.messages.get(from_staff=True, is_system=False)
     assert "πρόγραμμα περιήγησης" in reply.body and reply.body.endswith("Anna Agent")
+
+    customer_page.reload()
+    expect(customer_page.locator(".thread")).to_contain_text("πρόγραμμα περιήγησης")
