@@ -12,6 +12,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from supportpin.selectors import verification_status_for
-from tickets import selectors, services
+from tickets import dashboard, selectors, services
 from tickets.forms import AgentReplyForm
 from tickets.models import (
     CalendarException,
@@ -351,6 +352,11 @@ class TicketAdmin(admin.ModelAdmin):
                 name="tickets_ticket_reply",
             ),
             path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="tickets_dashboard",
+            ),
+            path(
                 "<int:pk>/reopen/",
                 self.admin_site.admin_view(require_POST(self.reopen_view)),
                 name="tickets_ticket_reopen",
@@ -530,6 +536,57 @@ class TicketAdmin(admin.ModelAdmin):
             messages.WARNING,
         )
         return self._ticket_page_with_reply_errors(request, ticket, again)
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        now = timezone.now()
+        numbers = dashboard.now_numbers(agent=request.user, now=now)
+        statuses = [(s, label) for s, label in Ticket.Status.choices if s in Ticket.ACTIVE_STATUSES]
+        grid = [
+            {
+                "priority": priority,
+                "label": label,
+                "cells": [
+                    {
+                        "status": status,
+                        "count": numbers.by_priority_and_status.get((priority, status), 0),
+                    }
+                    for status, _label in statuses
+                ],
+            }
+            for priority, label in dashboard.priorities()
+        ]
+        opened, solved = dashboard.opened_and_solved(now=now)
+        day, week, plan, age = gettext("Day"), gettext("Week of"), gettext("Plan"), gettext("Age")
+        charts = [
+            (opened, day, 5),
+            (solved, day, 5),
+            *((series, week, 2) for series in dashboard.first_response_kept(now=now)),
+            (dashboard.first_response_hours(now=now), plan, 1),
+            (dashboard.backlog_age(now=now), age, 1),
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Dashboard"),
+            "opts": self.opts,
+            "now": numbers,
+            "statuses": statuses,
+            "grid": grid,
+            "queue_url": reverse("admin:tickets_ticket_changelist"),
+            "charts": [
+                {
+                    "id": f"chart-{index}",
+                    "series": series,
+                    "label_heading": heading,
+                    "width": 640,
+                    "height": 160,
+                    "bars": dashboard.bars(series, every=every),
+                }
+                for index, (series, heading, every) in enumerate(charts, start=1)
+            ],
+        }
+        return TemplateResponse(request, "admin/tickets/dashboard.html", context)
 
     def reopen_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         ticket = self.get_object(request, str(pk))
