@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils.translation import gettext as _
 
@@ -55,22 +55,28 @@ class Series:
 
 
 def now_numbers(*, agent: User, now: datetime) -> Now:
+    """One pass over the open requests: counted per priority and status, and each count of
+    now within those groups (an answer is owed only on an open request)."""
     active = Q(status__in=Ticket.ACTIVE_STATUSES)
-    grid = {
-        (row["priority"], row["status"]): row["n"]
-        for row in Ticket.objects.filter(active)
+    rows = list(
+        Ticket.objects.filter(active)
         .values("priority", "status")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(response_due_at__lt=now)),
+            due_soon=Count("id", filter=selectors.due_within(now=now, within=DUE_SOON)),
+            unassigned=Count("id", filter=Q(assignee__isnull=True)),
+            mine=Count("id", filter=Q(assignee=agent)),
+        )
         .order_by()
-    }
-    due_soon_q = selectors.due_within(now=now, within=DUE_SOON)
-    counts = Ticket.objects.aggregate(
-        overdue=Count("id", filter=Q(response_due_at__lt=now)),
-        due_soon=Count("id", filter=due_soon_q),
-        unassigned=Count("id", filter=active & Q(assignee__isnull=True)),
-        mine=Count("id", filter=active & Q(assignee=agent)),
     )
-    return Now(by_priority_and_status=grid, **counts)
+    return Now(
+        by_priority_and_status={(row["priority"], row["status"]): row["n"] for row in rows},
+        **{
+            name: sum(row[name] for row in rows)
+            for name in ("overdue", "due_soon", "unassigned", "mine")
+        },
+    )
 
 
 def _days(today: date) -> list[date]:
@@ -109,13 +115,11 @@ def opened_and_solved(*, now: datetime) -> tuple[Series, Series]:
 
 
 def _first_replies():
-    """Each ticket's first answer whose timeliness was recorded."""
-    first = (
-        TicketMessage.objects.filter(ticket=OuterRef("ticket"), sla_met__isnull=False)
-        .order_by("created_at", "id")
-        .values("id")[:1]
+    """Each ticket's first answer whose timeliness was recorded: no such answer before it."""
+    earlier = TicketMessage.objects.filter(
+        ticket=OuterRef("ticket"), sla_met__isnull=False, created_at__lt=OuterRef("created_at")
     )
-    return TicketMessage.objects.filter(sla_met__isnull=False, id=Subquery(first))
+    return TicketMessage.objects.filter(sla_met__isnull=False).exclude(Exists(earlier))
 
 
 def first_response_kept(*, now: datetime) -> list[Series]:

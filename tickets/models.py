@@ -220,6 +220,13 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-updated_at"], name="tickets_customer_recent"),
             models.Index(fields=["requester", "-updated_at"], name="tickets_requester_recent"),
             models.Index(fields=["status", "updated_at"], name="tickets_status_updated"),
+            # The dashboard's requests opened and solved per day.
+            models.Index(fields=["created_at"], name="tickets_opened"),
+            models.Index(
+                fields=["resolved_at"],
+                name="tickets_solved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,7 +263,15 @@ class TicketMessage(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="tickets_message_thread")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="tickets_message_thread"),
+            # The dashboard's answers in time per week.
+            models.Index(
+                fields=["created_at"],
+                name="tickets_message_answered",
+                condition=models.Q(sla_met__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.body[:40]}"
