@@ -564,7 +564,7 @@ class TicketAdmin(admin.ModelAdmin):
             (solved, day, 5),
             *((series, week, 2) for series in dashboard.first_response_kept(now=now)),
             (dashboard.first_response_hours(now=now), plan, 1),
-            (dashboard.backlog_age(now=now), age, 1),
+            (dashboard.backlog_age(numbers), age, 1),
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -39,6 +39,7 @@ class Now:
     due_soon: int
     unassigned: int
     mine: int
+    by_age: list[int]
 
 
 @dataclass
@@ -67,6 +68,7 @@ def now_numbers(*, agent: User, now: datetime) -> Now:
             due_soon=Count("id", filter=selectors.due_within(now=now, within=DUE_SOON)),
             unassigned=Count("id", filter=Q(assignee__isnull=True)),
             mine=Count("id", filter=Q(assignee=agent)),
+            **_age_counts(now),
         )
         .order_by()
     )
@@ -76,7 +78,21 @@ def now_numbers(*, agent: User, now: datetime) -> Now:
             name: sum(row[name] for row in rows)
             for name in ("overdue", "due_soon", "unassigned", "mine")
         },
+        by_age=[sum(row[f"age{i}"] for row in rows) for i in range(len(BACKLOG_BUCKETS))],
     )
+
+
+def _age_counts(now: datetime) -> dict[str, Count]:
+    counts, older_than = {}, None
+    for index, (_name, younger_than) in enumerate(BACKLOG_BUCKETS):
+        condition = Q()
+        if younger_than is not None:
+            condition &= Q(created_at__gt=now - younger_than)
+        if older_than is not None:
+            condition &= Q(created_at__lte=now - older_than)
+        counts[f"age{index}"] = Count("id", filter=condition)
+        older_than = younger_than
+    return counts
 
 
 def _days(today: date) -> list[date]:
@@ -153,22 +169,29 @@ def first_response_kept(*, now: datetime) -> list[Series]:
 def first_response_hours(*, now: datetime) -> Series:
     """Median and 90th percentile of the business hours to a first answer, per plan, over
     the tickets first answered in the last 30 days."""
-    business = selectors.business_calendar()
     always = set(
         SlaPolicy.objects.filter(calendar=SlaPolicy.CalendarKind.AROUND_THE_CLOCK).values_list(
             "plan", "priority"
         )
     )
-    hours: dict[str, list[float]] = {plan: [] for plan in Customer.Plan.values}
-    for plan, priority, created, answered in Ticket.objects.filter(
-        first_response_at__gte=now - timedelta(days=DAYS)
-    ).values_list("customer__plan", "priority", "created_at", "first_response_at"):
-        waited = (
-            answered - created
-            if (plan, priority) in always
-            else business.between(created, answered)
+    rows = list(
+        Ticket.objects.filter(first_response_at__gte=now - timedelta(days=DAYS)).values_list(
+            "customer__plan", "priority", "created_at", "first_response_at"
         )
-        hours[plan].append(waited.total_seconds() / 3600)
+    )
+    hours: dict[str, list[float]] = {plan: [] for plan in Customer.Plan.values}
+    if rows:
+        first = min(created for _plan, _priority, created, _answered in rows)
+        elapsed = selectors.business_calendar().elapsed(
+            first.astimezone(ATHENS).date(), now.astimezone(ATHENS).date()
+        )
+        for plan, priority, created, answered in rows:
+            waited = (
+                answered - created
+                if (plan, priority) in always
+                else elapsed(answered) - elapsed(created)
+            )
+            hours[plan].append(waited.total_seconds() / 3600)
     points = []
     for plan, label in Customer.Plan.choices:
         values = sorted(hours[plan])
@@ -181,22 +204,15 @@ def first_response_hours(*, now: datetime) -> Series:
     return Series(_("Business hours to a first answer, last 30 days"), _("hours"), points)
 
 
-def backlog_age(*, now: datetime) -> Series:
-    """Open requests by how long ago they were opened."""
-    buckets, older_than = {}, None
-    for index, (_name, younger_than) in enumerate(BACKLOG_BUCKETS):
-        condition = Q(status__in=Ticket.ACTIVE_STATUSES)
-        if younger_than is not None:
-            condition &= Q(created_at__gt=now - younger_than)
-        if older_than is not None:
-            condition &= Q(created_at__lte=now - older_than)
-        buckets[f"b{index}"] = Count("id", filter=condition)
-        older_than = younger_than
-    counts = Ticket.objects.aggregate(**buckets)
+def backlog_age(numbers: Now) -> Series:
+    """Open requests by how long ago they were opened (counted with the numbers of now)."""
     return Series(
         _("Open requests by age"),
         _("requests"),
-        [(name(), counts[f"b{index}"]) for index, (name, _limit) in enumerate(BACKLOG_BUCKETS)],
+        [
+            (name(), count)
+            for (name, _limit), count in zip(BACKLOG_BUCKETS, numbers.by_age, strict=True)
+        ],
     )
 
 

@@ -227,6 +227,12 @@ class Ticket(models.Model):
                 name="tickets_solved",
                 condition=models.Q(resolved_at__isnull=False),
             ),
+            # The dashboard's time to a first answer.
+            models.Index(
+                fields=["first_response_at"],
+                name="tickets_first_answered",
+                condition=models.Q(first_response_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 
-from accounts.models import User
+from accounts.models import Customer, User
 from tickets import sla
 from tickets.models import (
     Attachment,
@@ -160,10 +160,17 @@ def due_within(*, now: datetime, within: timedelta) -> Q:
     """Tickets whose answer falls due between `now` and `within` from now, counted in
     each ticket's own calendar (business hours unless its policy runs around the clock)."""
     always = Q(pk__in=[])
+    plans_by_priority: dict[int, set[str]] = {}
     for plan, priority in SlaPolicy.objects.filter(
         calendar=SlaPolicy.CalendarKind.AROUND_THE_CLOCK
     ).values_list("plan", "priority"):
-        always |= Q(customer__plan=plan, priority=priority)
+        plans_by_priority.setdefault(priority, set()).add(plan)
+    for priority, plans in plans_by_priority.items():
+        # A priority around the clock for every plan needs no join to the customer.
+        if plans >= set(Customer.Plan.values):
+            always |= Q(priority=priority)
+        else:
+            always |= Q(priority=priority, customer__plan__in=sorted(plans))
     business_cutoff = business_calendar().due(now, within)
     return Q(response_due_at__gte=now) & (
         (always & Q(response_due_at__lte=now + within))

@@ -142,7 +142,8 @@ def test_backlog_age_buckets(agent, open_ticket):
         open_ticket()
         closed = open_ticket()
         services.ticket_status_change(ticket=closed, acting_user=agent, status="closed")
-        points = list(dashboard.backlog_age(now=datetime.now(tz=ATHENS)).points)
+        numbers = dashboard.now_numbers(agent=agent, now=datetime.now(tz=ATHENS))
+        points = list(dashboard.backlog_age(numbers).points)
     assert [count for _label, count in points] == [1, 1, 0, 0, 1]
 
 
