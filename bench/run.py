@@ -196,7 +196,9 @@ def seed() -> dict:
                         f"Message {n}: the server answers 550 when we send to gmail.com.",
                         "t" if from_staff else "f",
                         "t" if from_staff and n % 10 == 0 else "f",
-                        None,
+                        "f",
+                        # Answers record whether they came in time (the dashboard's chart).
+                        ("t" if n % 7 else "f") if from_staff and n % 10 else None,
                         ticket[16] + timedelta(minutes=n // TICKETS),
                     )
                 )
@@ -209,6 +211,7 @@ def seed() -> dict:
                     "body",
                     "from_staff",
                     "is_internal",
+                    "is_system",
                     "sla_met",
                     "created_at",
                 ],
@@ -350,9 +353,19 @@ def bench_people() -> dict:
 
 def session_cookie(user) -> str:
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = Client()
     client.force_login(user, backend="accounts.backends.EmailOrUsernameBackend")
+    if user.is_staff:
+        # The admin asks staff for a second step; the bench's agent has passed it.
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Bench app", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client.cookies["sessionid"].value
 
 
@@ -392,13 +405,14 @@ def start_gunicorn(port: int) -> subprocess.Popen:
 
 
 def measure(session, url: str) -> tuple[float, float]:
+    # Redirects are not followed: a page that sends the bench elsewhere is not measured.
     for _ in range(WARM_UP):
-        response = session.get(url)
+        response = session.get(url, allow_redirects=False)
         assert response.status_code == 200, (url, response.status_code)
     timings = []
     for _ in range(SAMPLES):
         started = time.perf_counter()
-        response = session.get(url)
+        response = session.get(url, allow_redirects=False)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     timings.sort()
@@ -416,7 +430,7 @@ def throughput(base: str, cookie: str, path: str) -> float:
         session.cookies.set("sessionid", cookie)
         count = 0
         while time.perf_counter() < stop:
-            if session.get(base + path).status_code == 200:
+            if session.get(base + path, allow_redirects=False).status_code == 200:
                 count += 1
         done.append(count)
 
@@ -478,6 +492,7 @@ def main() -> None:
             ("customer list /tickets/", customer, "/tickets/"),
             ("ticket page /tickets/<ref>/", customer, f"/tickets/{ticket.reference}/"),
             ("admin queue", agent, "/admin/tickets/ticket/"),
+            ("admin dashboard", agent, "/admin/tickets/ticket/dashboard/"),
             ("admin ticket page", agent, f"/admin/tickets/ticket/{ticket.pk}/change/"),
             ("help search, English", requests.Session(), "/help/search/?q=password+backup"),
             ("help search, Greek", greek, "/help/search/?q=λογαριασμος+πληρωμη"),

@@ -25,6 +25,7 @@ from supportpin.models import (
 from supportpin.selectors import (
     caller_for_agent,
     login_search,
+    open_requests_of,
     recent_actions_for,
     recent_sms_for,
 )
@@ -153,7 +154,7 @@ class CallerVerificationAdmin(ReadOnlyAuditAdmin):
 
     def record_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
         caller = self._caller_or_404(user_id)
-        action_form = AssistedActionForm(request.POST)
+        action_form = AssistedActionForm(request.POST, open_requests=open_requests_of(caller))
         if not action_form.is_valid():
             return self._render(request, caller=caller, action_form=action_form)
         try:
@@ -162,6 +163,8 @@ class CallerVerificationAdmin(ReadOnlyAuditAdmin):
                 agent=request.user,
                 kind=action_form.cleaned_data["kind"],
                 detail=action_form.cleaned_data["detail"],
+                ticket=action_form.cleaned_data["ticket"],
+                new_request_category=action_form.cleaned_data["category"],
             )
         except services.VerificationRequired:
             messages.error(request, _("Verify the caller's PIN before recording an action."))
@@ -184,6 +187,7 @@ class CallerVerificationAdmin(ReadOnlyAuditAdmin):
             support_pin = getattr(caller, "support_pin", None)
             now = timezone.now()
             verified = bool(support_pin and support_pin.is_verified(now))
+            open_requests = open_requests_of(caller)
             context.update(
                 {
                     "support_pin": support_pin,
@@ -199,7 +203,8 @@ class CallerVerificationAdmin(ReadOnlyAuditAdmin):
                         for name in caller.CUSTOMER_PERMISSIONS
                     ],
                     "pin_form": pin_form or PinCheckForm(),
-                    "action_form": action_form or AssistedActionForm(),
+                    "action_form": action_form or AssistedActionForm(open_requests=open_requests),
+                    "open_requests": open_requests,
                     "recent_sms": recent_sms_for(caller),
                     "recent_actions": recent_actions_for(caller),
                 }

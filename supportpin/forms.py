@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from django.utils.translation import ngettext
 from accounts.phone import normalize_mobile
 from supportpin.models import AssistedAction
 from supportpin.pin import DIGITS, normalize_pin
+from tickets.models import Category, Ticket
 
 
 class ActivateWithMobileForm(forms.Form):
@@ -52,6 +55,8 @@ class PinCheckForm(forms.Form):
 
 
 class AssistedActionForm(forms.Form):
+    NEW_REQUEST = "new"
+
     kind = forms.ChoiceField(label=_("Action"), choices=AssistedAction.Kind.choices)
     detail = forms.CharField(
         label=_("What was done"),
@@ -59,3 +64,34 @@ class AssistedActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The customer reads this in their panel and in an email."),
     )
+    request = forms.ChoiceField(
+        label=_("Request"),
+        required=False,
+        help_text=_("The action also appears in the request's conversation and history."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category of the new request"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+    )
+
+    def __init__(self, *args: object, open_requests: Sequence[Ticket] = (), **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.open_requests = {str(ticket.pk): ticket for ticket in open_requests}
+        self.fields["request"].choices = [
+            ("", _("Not tied to a request")),
+            *((pk, str(ticket)) for pk, ticket in self.open_requests.items()),
+            (self.NEW_REQUEST, _("Open a new request")),
+        ]
+        if self.open_requests and not self.is_bound:
+            self.fields["request"].initial = next(iter(self.open_requests))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        choice = data.get("request")
+        data["ticket"] = self.open_requests.get(choice) if choice else None
+        if choice == self.NEW_REQUEST and not data.get("category"):
+            self.add_error("category", _("Choose the category of the new request."))
+        if choice != self.NEW_REQUEST:
+            data["category"] = None
+        return data

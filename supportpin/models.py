@@ -190,6 +190,14 @@ class AssistedAction(models.Model):
     )
     kind = models.CharField(_("action"), max_length=30, choices=Kind.choices)
     detail = models.TextField(_("detail"))
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("request"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assisted_actions",
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from sms.models import SmsMessage
 from supportpin.crypto import decrypt_secret
 from supportpin.models import AssistedAction, SupportPin, VerificationAttempt
 from supportpin.pin import format_pin, pin_changes_at, support_pin_for
+from tickets.models import Ticket
 
 
 def may_use_support_pin(user: User) -> bool:
@@ -122,3 +123,34 @@ def support_history_for(user: User, limit: int = 200) -> list[HistoryEntry]:
     )
     # An action is recorded after its verification; at equal times it is listed first.
     return sorted(entries, key=lambda e: (e.at, e.action is not None), reverse=True)[:limit]
+
+
+@dataclass(frozen=True)
+class VerificationStatus:
+    """Whether a login's caller is verified now, and the last successful check."""
+
+    verified_now: bool
+    last: VerificationAttempt | None
+
+
+def verification_status_for(user: User, at: datetime | None = None) -> VerificationStatus:
+    at = at or timezone.now()
+    support_pin = SupportPin.objects.filter(user=user).first()
+    last = (
+        VerificationAttempt.objects.filter(user=user, result=VerificationAttempt.Result.VERIFIED)
+        .select_related("agent")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return VerificationStatus(
+        verified_now=bool(support_pin and support_pin.is_verified(at)), last=last
+    )
+
+
+def open_requests_of(user: User) -> list[Ticket]:
+    """The caller's own requests still open, newest first: what a phone call is about."""
+    return list(
+        Ticket.objects.filter(requester=user, status__in=Ticket.ACTIVE_STATUSES).order_by(
+            "-updated_at", "-id"
+        )
+    )

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -22,6 +23,8 @@ from supportpin.pin import new_secret, pin_accepted_until, pin_matches
 from supportpin.selectors import may_use_support_pin
 from supportpin.sms import SMS_PURPOSE, masked_pin_sms_text
 from supportpin.tasks import send_support_pin_sms
+from tickets.models import Category, Priority, Ticket
+from tickets.services import ticket_create, ticket_system_message_add
 
 Result = VerificationAttempt.Result
 
@@ -242,8 +245,20 @@ def support_pin_sms_inbound(*, provider_sid: str, from_number: str, text: str) -
 
 
 @transaction.atomic
-def assisted_action_record(*, user: User, agent: User, kind: str, detail: str) -> AssistedAction:
-    """Record what an agent did for a verified caller, and email the customer about it."""
+def assisted_action_record(
+    *,
+    user: User,
+    agent: User,
+    kind: str,
+    detail: str,
+    ticket: Ticket | None = None,
+    new_request_category: Category | None = None,
+) -> AssistedAction:
+    """Record what an agent did for a verified caller, and email the customer about it.
+
+    Tied to one of the caller's requests (`ticket`), or to a new one opened in
+    `new_request_category`, the action also appears in that request's thread, in the
+    customer's language, and in its history."""
     now = timezone.now()
     # Locked so that an action cannot slip in beside a deactivation or a new secret.
     support_pin = _locked_pin(user)
@@ -254,9 +269,28 @@ def assisted_action_record(*, user: User, agent: User, kind: str, detail: str) -
     )
     if support_pin is None or verification is None or not support_pin.is_verified(now):
         raise VerificationRequired
+    kind_label = AssistedAction.Kind(kind).label
+    if new_request_category is not None:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = str(kind_label)
+        ticket = ticket_create(
+            requester=user,
+            subject=subject,
+            description=detail,
+            category=new_request_category,
+            priority=Priority.NORMAL,
+        )
     action = AssistedAction.objects.create(
-        user=user, agent=agent, verification=verification, kind=kind, detail=detail
+        user=user, agent=agent, verification=verification, kind=kind, detail=detail, ticket=ticket
     )
+    if ticket is not None:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            body = gettext(
+                "%(agent)s did this after checking your Support PIN by phone: %(kind)s."
+            ) % {"agent": agent.get_short_name(), "kind": kind_label}
+        ticket_system_message_add(
+            ticket=ticket, actor=agent, body=f"{body}\n\n{detail}", event_value=kind
+        )
     email_user(
         user,
         "supportpin/email/action_recorded",

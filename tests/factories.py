@@ -4,6 +4,7 @@ links a mailed message carries, Support PINs, and small real files of each type.
 Fixtures live in the conftest files and call these; tests import from here, never from a
 conftest."""
 
+import importlib
 import io
 import re
 import zipfile
@@ -230,3 +231,11 @@ def raw_email(
     for name, value in (headers or {}).items():
         message[name] = value
     return message.as_bytes()
+
+
+def install_canned_replies() -> None:
+    """The canned replies the data migration seeds, for tests that flush the database."""
+    from tickets.models import CannedReply
+
+    seeding = importlib.import_module("tickets.migrations.0005_seed_canned_replies")
+    seeding.install_canned_replies(CannedReply)

@@ -3,37 +3,74 @@ page with the whole thread and a reply form. Every change goes through tickets.s
 
 from datetime import timedelta
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from tickets import selectors, services
+from accounts.models import User
+from supportpin.selectors import verification_status_for
+from tickets import dashboard, selectors, services
 from tickets.forms import AgentReplyForm
-from tickets.models import CalendarException, Category, SlaPolicy, Ticket
+from tickets.models import (
+    CalendarException,
+    CannedReply,
+    Category,
+    Priority,
+    SlaPolicy,
+    Ticket,
+)
+
+SOON = timedelta(hours=1)
+DUE_SOON_WINDOW = timedelta(hours=4)
 
 
 def format_time_left(left: timedelta) -> str:
+    """ "due in 2 h 10 m", "overdue 3 d": short enough for the queue's second column."""
     minutes = int(abs(left).total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    if days:
+    if days and hours:
         text = gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    elif days:
+        text = gettext("%(days)d d") % {"days": days}
     elif hours:
-        text = gettext("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+        text = gettext("%(hours)d h %(minutes)d m") % {"hours": hours, "minutes": minutes}
     else:
-        text = gettext("%(minutes)d min") % {"minutes": minutes}
-    return gettext("overdue by %(time)s") % {"time": text} if left < timedelta(0) else text
+        text = gettext("%(minutes)d m") % {"minutes": minutes}
+    if left < timedelta(0):
+        return gettext("overdue %(time)s") % {"time": text}
+    return gettext("due in %(time)s") % {"time": text}
+
+
+def time_left_html(left: timedelta) -> str:
+    """The time left, red when overdue and amber under an hour, each with its own symbol
+    and words so that colour is not the only sign."""
+    if left < timedelta(0):
+        css, symbol = "sla-overdue", "⚠"
+    elif left < SOON:
+        css, symbol = "sla-soon", "◔"
+    else:
+        css, symbol = "sla-left", ""
+    return format_html(
+        '<span class="{}">{}{}</span>',
+        css,
+        format_html('<span aria-hidden="true">{} </span>', symbol) if symbol else "",
+        format_time_left(left),
+    )
 
 
 class CappedCountPaginator(Paginator):
@@ -54,6 +91,58 @@ class QueueChangeList(ChangeList):
         clock = selectors.QueueClock(timezone.now())
         for ticket in self.result_list:
             ticket.time_left = clock.time_left(ticket)
+
+
+class SavedViewFilter(admin.SimpleListFilter):
+    """The views an agent starts from, listed first."""
+
+    title = _("view")
+    parameter_name = "view"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+            ("overdue", _("Overdue")),
+            ("due4h", _("Due within 4 h")),
+            ("waiting", _("Waiting on customer")),
+            ("open", _("All open")),
+        ]
+
+    def queryset(self, request, queryset):
+        active = Q(status__in=Ticket.ACTIVE_STATUSES)
+        now = timezone.now()
+        match self.value():
+            case "mine":
+                return queryset.filter(active, assignee=request.user)
+            case "unassigned":
+                return queryset.filter(active, assignee__isnull=True)
+            case "overdue":
+                return queryset.filter(response_due_at__lt=now)
+            case "due4h":
+                return queryset.filter(selectors.due_within(now=now, within=DUE_SOON_WINDOW))
+            case "waiting":
+                return queryset.filter(status=Ticket.Status.WAITING)
+            case "open":
+                return queryset.filter(active)
+        return queryset
+
+
+class QueueActionForm(helpers.ActionForm):
+    """The bulk actions' own choices: whom to assign to, which priority to set."""
+
+    assign_to = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("full_name"),
+        required=False,
+    )
+    new_priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=[("", "---------"), *Priority.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
 
 
 class AssignmentFilter(admin.SimpleListFilter):
@@ -108,18 +197,18 @@ def _status_action(status: str, description: str):
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
-        "subject",
+        "time_left_display",
+        "subject_line",
         "customer_name",
         "plan",
         "priority_badge",
         "status",
         "assignee",
-        "time_left_display",
-        "updated_at",
     ]
-    list_display_links = ["reference", "subject"]
+    list_display_links = ["reference", "subject_line"]
     list_select_related = ["customer", "assignee"]
     list_filter = [
+        SavedViewFilter,
         "status",
         "priority",
         ("customer__plan", admin.ChoicesFieldListFilter),
@@ -133,8 +222,11 @@ class TicketAdmin(admin.ModelAdmin):
     list_per_page = 50
     paginator = CappedCountPaginator
     raw_id_fields = ["assignee"]
+    action_form = QueueActionForm
     actions = [
         "assign_to_me",
+        "assign_to",
+        "set_priority",
         _status_action(Ticket.Status.OPEN, _("Set status: open")),
         _status_action(Ticket.Status.WAITING, _("Set status: waiting on customer")),
         _status_action(Ticket.Status.RESOLVED, _("Set status: resolved")),
@@ -160,8 +252,19 @@ class TicketAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return request.user.is_active and request.user.is_staff
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        # The queue needs the width at 1280 px more than the list of apps beside it.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_changelist(self, request: HttpRequest, **kwargs):
         return QueueChangeList
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def subject_line(self, ticket: Ticket) -> str:
+        return format_html(
+            '<span class="one-line" title="{}">{}</span>', ticket.subject, ticket.subject
+        )
 
     @admin.display(description=_("customer"), ordering="customer__name")
     def customer_name(self, ticket: Ticket) -> str:
@@ -184,8 +287,7 @@ class TicketAdmin(admin.ModelAdmin):
         left = getattr(ticket, "time_left", None)
         if left is None:
             return "—"
-        css = "sla-overdue" if left < timedelta(0) else "sla-left"
-        return format_html('<span class="{}">{}</span>', css, format_time_left(left))
+        return time_left_html(left)
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
@@ -194,6 +296,43 @@ class TicketAdmin(admin.ModelAdmin):
         self.message_user(
             request, gettext("%(count)d tickets assigned to you.") % {"count": len(queryset)}
         )
+
+    def _action_choice(self, request: HttpRequest, name: str) -> object:
+        """The value chosen beside the action in the queue's action bar, or None."""
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        return form.cleaned_data[name] if form.is_valid() else None
+
+    @admin.action(description=_("Assign to the staff member chosen"), permissions=["change"])
+    def assign_to(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        assignee = self._action_choice(request, "assign_to")
+        if assignee is None:
+            self.message_user(request, gettext("Choose a staff member first."), messages.ERROR)
+            return
+        for ticket in queryset:
+            services.ticket_assign(ticket=ticket, acting_user=request.user, assignee=assignee)
+        self.message_user(
+            request,
+            gettext("%(count)d tickets assigned to %(name)s.")
+            % {"count": len(queryset), "name": assignee.get_full_name()},
+        )
+
+    @admin.action(description=_("Set the priority chosen"), permissions=["change"])
+    def set_priority(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        priority = self._action_choice(request, "new_priority")
+        if priority is None:
+            self.message_user(request, gettext("Choose a priority first."), messages.ERROR)
+            return
+        for ticket in queryset:
+            services.ticket_update(
+                ticket=ticket,
+                acting_user=request.user,
+                status=ticket.status,
+                priority=priority,
+                category=ticket.category,
+                assignee=ticket.assignee,
+            )
+        self.message_user(request, gettext("%(count)d tickets updated.") % {"count": len(queryset)})
 
     def save_model(self, request: HttpRequest, obj: Ticket, form, change: bool) -> None:
         services.ticket_update(
@@ -211,6 +350,16 @@ class TicketAdmin(admin.ModelAdmin):
                 "<int:pk>/reply/",
                 self.admin_site.admin_view(require_POST(self.reply_view)),
                 name="tickets_ticket_reply",
+            ),
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="tickets_dashboard",
+            ),
+            path(
+                "<int:pk>/reopen/",
+                self.admin_site.admin_view(require_POST(self.reopen_view)),
+                name="tickets_ticket_reopen",
             ),
             *super().get_urls(),
         ]
@@ -230,19 +379,46 @@ class TicketAdmin(admin.ModelAdmin):
     ) -> dict:
         """What the ticket page shows around the admin's own form: the facts, the thread,
         the history and the reply form."""
-        time_left = selectors.QueueClock(timezone.now()).time_left(ticket)
+        now = timezone.now()
+        time_left = selectors.QueueClock(now).time_left(ticket)
+        thread = selectors.ticket_thread(ticket=ticket, include_internal=True)
+        if not reply_form.is_bound:
+            reply_form.initial["seen_message_id"] = max((m.pk for m in thread), default=0)
         context = {
+            # The ticket is the page's one title (the admin would add "Change ticket" and
+            # the ticket again as a subtitle).
+            "title": str(ticket),
+            "subtitle": None,
             "ticket": ticket,
-            "thread": selectors.ticket_thread(ticket=ticket, include_internal=True),
+            "thread": thread,
             "history": selectors.ticket_history(ticket=ticket),
             "policy": selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority),
             "time_left": time_left,
             "reply_form": reply_form,
+            "caller": verification_status_for(ticket.requester, now),
+            "canned_replies": self._canned_replies(request, ticket),
+            "requester_language": get_language_info(
+                ticket.requester.language or settings.LANGUAGE_CODE
+            )["name_translated"],
+            "verify_caller_url": reverse("admin:supportpin_callerverification_changelist")
+            + f"?login={ticket.requester_id}",
         }
         if time_left is not None:
-            context["time_left_text"] = format_time_left(time_left)
-            context["overdue"] = time_left < timedelta(0)
+            context["time_left_html"] = time_left_html(time_left)
         return context
+
+    def _canned_replies(self, request: HttpRequest, ticket: Ticket) -> list[tuple[str, str]]:
+        """Each canned reply's title and its text in the requester's language, filled in."""
+        language = ticket.requester.language or settings.LANGUAGE_CODE
+        values = {
+            "customer_name": ticket.requester.get_full_name(),
+            "reference": ticket.reference,
+            "agent_name": request.user.get_full_name(),
+        }
+        return [
+            (reply.title, reply.text_for(language, **values))
+            for reply in selectors.canned_replies()
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The ticket page; the ticket's own form (status, priority, category, assignee) is
@@ -297,18 +473,32 @@ class TicketAdmin(admin.ModelAdmin):
             raise Http404
         if not self.has_change_permission(request, ticket):
             return HttpResponseRedirect(reverse("admin:index"))
+        change_url = reverse("admin:tickets_ticket_change", args=[pk])
         form = AgentReplyForm(request.POST, request.FILES, owner=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            services.ticket_reply_as_agent(
-                ticket=ticket,
-                agent=request.user,
-                body=data["body"],
-                internal=data["internal"],
-                status=data["status"] or None,
-                files=form.accepted_files,
-                pending_uploads=form.kept_uploads,
+            newer = selectors.replies_by_others_since(
+                ticket=ticket, seen_message_id=data["seen_message_id"] or 0, agent=request.user
             )
+            if newer and not data["send_anyway"]:
+                return self._ticket_page_after_collision(request, ticket, form, newer)
+            try:
+                services.ticket_reply_as_agent(
+                    ticket=ticket,
+                    agent=request.user,
+                    body=data["body"],
+                    internal=data["internal"],
+                    status=data["status"] or None,
+                    files=form.accepted_files,
+                    pending_uploads=form.kept_uploads,
+                )
+            except services.TicketNotOpen:
+                self.message_user(
+                    request,
+                    gettext("This request is closed: reopen it before replying."),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(change_url)
             self.message_user(
                 request,
                 gettext("Internal note added.")
@@ -316,10 +506,100 @@ class TicketAdmin(admin.ModelAdmin):
                 else gettext("Reply sent to the customer."),
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
+            return HttpResponseRedirect(change_url)
         stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
         form.offer_back(stored.kept, not_kept=stored.not_kept)
         return self._ticket_page_with_reply_errors(request, ticket, form)
+
+    def _ticket_page_after_collision(
+        self, request: HttpRequest, ticket: Ticket, form: AgentReplyForm, newer: list
+    ) -> HttpResponse:
+        """The reply comes back unsent under the colleague's reply; sending it again sends
+        it."""
+        stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
+        data = request.POST.copy()
+        data["send_anyway"] = "on"
+        data["seen_message_id"] = str(max(message.pk for message in newer))
+        again = AgentReplyForm(data, owner=request.user)
+        again.is_valid()
+        again.offer_back(stored.kept, not_kept=stored.not_kept)
+        self.message_user(
+            request,
+            ngettext(
+                "%(names)s replied to this request after you opened it. Read the reply, "
+                "then send yours again if it still applies.",
+                "%(names)s replied to this request after you opened it. Read the replies, "
+                "then send yours again if it still applies.",
+                len(newer),
+            )
+            % {"names": ", ".join(sorted({m.author.get_full_name() for m in newer}))},
+            messages.WARNING,
+        )
+        return self._ticket_page_with_reply_errors(request, ticket, again)
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        now = timezone.now()
+        numbers = dashboard.now_numbers(agent=request.user, now=now)
+        statuses = [(s, label) for s, label in Ticket.Status.choices if s in Ticket.ACTIVE_STATUSES]
+        grid = [
+            {
+                "priority": priority,
+                "label": label,
+                "cells": [
+                    {
+                        "status": status,
+                        "count": numbers.by_priority_and_status.get((priority, status), 0),
+                    }
+                    for status, _label in statuses
+                ],
+            }
+            for priority, label in dashboard.priorities()
+        ]
+        opened, solved = dashboard.opened_and_solved(now=now)
+        day, week, plan, age = gettext("Day"), gettext("Week of"), gettext("Plan"), gettext("Age")
+        charts = [
+            (opened, day, 5),
+            (solved, day, 5),
+            *((series, week, 2) for series in dashboard.first_response_kept(now=now)),
+            (dashboard.first_response_hours(now=now), plan, 1),
+            (dashboard.backlog_age(numbers), age, 1),
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Dashboard"),
+            "opts": self.opts,
+            "now": numbers,
+            "statuses": statuses,
+            "grid": grid,
+            "queue_url": reverse("admin:tickets_ticket_changelist"),
+            "charts": [
+                {
+                    "id": f"chart-{index}",
+                    "series": series,
+                    "label_heading": heading,
+                    "width": 640,
+                    "height": 160,
+                    "bars": dashboard.bars(series, every=every),
+                }
+                for index, (series, heading, every) in enumerate(charts, start=1)
+            ],
+        }
+        return TemplateResponse(request, "admin/tickets/dashboard.html", context)
+
+    def reopen_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = self.get_object(request, str(pk))
+        if ticket is None:
+            raise Http404
+        if not self.has_change_permission(request, ticket):
+            return HttpResponseRedirect(reverse("admin:index"))
+        if ticket.status == Ticket.Status.CLOSED:
+            services.ticket_status_change(
+                ticket=ticket, acting_user=request.user, status=Ticket.Status.OPEN
+            )
+            self.message_user(request, gettext("Request reopened."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[pk]))
 
 
 @admin.register(Category)
@@ -339,3 +619,40 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 class CalendarExceptionAdmin(admin.ModelAdmin):
     list_display = ["day", "is_open", "reason"]
     date_hierarchy = "day"
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Staff keep the canned replies; each in the four languages."""
+
+    list_display = ["title", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title"]
+    fieldsets = [
+        (None, {"fields": ["title", "is_active"]}),
+        (
+            _("Texts"),
+            {
+                "fields": ["body_en", "body_el", "body_it", "body_sk"],
+                "description": _(
+                    "Placeholders: {customer_name}, {reference} and {agent_name} are "
+                    "replaced when an agent inserts the text."
+                ),
+            },
+        ),
+    ]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: CannedReply | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_change_permission(self, request: HttpRequest, obj: CannedReply | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_delete_permission(self, request: HttpRequest, obj: CannedReply | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff

@@ -196,4 +196,9 @@ class AgentReplyForm(AttachmentsFormMixin):
         + list(Ticket.Status.choices),
     )
 
+    # The newest message on the page the agent replied from, to notice a colleague's reply
+    # sent meanwhile; once the agent has seen that notice, the reply goes anyway.
+    seen_message_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     field_order = ["body", "attachments", "internal", "status"]

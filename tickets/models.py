@@ -239,6 +239,19 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-updated_at"], name="tickets_customer_recent"),
             models.Index(fields=["requester", "-updated_at"], name="tickets_requester_recent"),
             models.Index(fields=["status", "updated_at"], name="tickets_status_updated"),
+            # The dashboard's requests opened and solved per day.
+            models.Index(fields=["created_at"], name="tickets_opened"),
+            models.Index(
+                fields=["resolved_at"],
+                name="tickets_solved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
+            # The dashboard's time to a first answer.
+            models.Index(
+                fields=["first_response_at"],
+                name="tickets_first_answered",
+                condition=models.Q(first_response_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,6 +278,8 @@ class TicketMessage(models.Model):
     body = models.TextField(_("message"))
     from_staff = models.BooleanField(_("from support"), default=False)
     is_internal = models.BooleanField(_("internal note"), default=False)
+    # Written by the portal for an agent, e.g. an action done by phone: not a reply.
+    is_system = models.BooleanField(_("system message"), default=False)
     # For a reply that answered a waiting customer: whether it came in time.
     sla_met = models.BooleanField(_("answered in time"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
@@ -273,7 +288,15 @@ class TicketMessage(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="tickets_message_thread")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="tickets_message_thread"),
+            # The dashboard's answers in time per week.
+            models.Index(
+                fields=["created_at"],
+                name="tickets_message_answered",
+                condition=models.Q(sla_met__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.body[:40]}"
@@ -348,6 +371,7 @@ class TicketEvent(models.Model):
         SLA_MET = "sla_met", _("Answered in time")
         SLA_BREACHED = "sla_breached", _("Answered late")
         BREACH_WARNED = "breach_warned", _("Agents warned of a coming breach")
+        PHONE_ACTION = "phone_action", _("Action done by phone after a Support PIN check")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events"
@@ -399,3 +423,36 @@ class TicketEvent(models.Model):
             except ValueError:
                 return value
         return value
+
+
+class CannedReply(models.Model):
+    """A reply staff keep ready in each language, inserted into the reply box in the
+    requester's language. Bodies may name {customer_name}, {reference} and {agent_name}."""
+
+    PLACEHOLDERS = ("customer_name", "reference", "agent_name")
+
+    title = models.CharField(_("title"), max_length=120, unique=True)
+    body_en = models.TextField(_("text in English"))
+    body_el = models.TextField(_("text in Greek"))
+    body_it = models.TextField(_("text in Italian"))
+    body_sk = models.TextField(_("text in Slovak"))
+    is_active = models.BooleanField(_("offered to agents"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def body_in(self, language: str) -> str:
+        return getattr(self, f"body_{language}", "") or self.body_en
+
+    def text_for(self, language: str, **values: str) -> str:
+        """The body in `language` (English if it has none) with the placeholders filled;
+        a brace that is not one of them stays as written."""
+        text = self.body_in(language)
+        for name in self.PLACEHOLDERS:
+            text = text.replace("{" + name + "}", values.get(name, ""))
+        return text

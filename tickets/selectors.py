@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 
-from accounts.models import User
+from accounts.models import Customer, User
 from tickets import sla
 from tickets.models import (
     Attachment,
     CalendarException,
+    CannedReply,
     Channel,
     PendingUpload,
     SlaPolicy,
@@ -66,6 +67,21 @@ def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessa
     if not include_internal:
         messages = messages.filter(is_internal=False)
     return list(messages)
+
+
+def canned_replies() -> list[CannedReply]:
+    return list(CannedReply.objects.filter(is_active=True))
+
+
+def replies_by_others_since(
+    *, ticket: Ticket, seen_message_id: int, agent: User
+) -> list[TicketMessage]:
+    """Replies to the customer another agent sent after the message `agent` saw last."""
+    return list(
+        ticket.messages.filter(pk__gt=seen_message_id, from_staff=True, is_internal=False)
+        .exclude(author=agent)
+        .select_related("author")
+    )
 
 
 def ticket_history(*, ticket: Ticket) -> list[TicketEvent]:
@@ -149,6 +165,28 @@ class QueueClock:
         if self._business is None:
             self._business = business_calendar()
         return self._business.between(self.now, ticket.response_due_at)
+
+
+def due_within(*, now: datetime, within: timedelta) -> Q:
+    """Tickets whose answer falls due between `now` and `within` from now, counted in
+    each ticket's own calendar (business hours unless its policy runs around the clock)."""
+    always = Q(pk__in=[])
+    plans_by_priority: dict[int, set[str]] = {}
+    for plan, priority in SlaPolicy.objects.filter(
+        calendar=SlaPolicy.CalendarKind.AROUND_THE_CLOCK
+    ).values_list("plan", "priority"):
+        plans_by_priority.setdefault(priority, set()).add(plan)
+    for priority, plans in plans_by_priority.items():
+        # A priority around the clock for every plan needs no join to the customer.
+        if plans >= set(Customer.Plan.values):
+            always |= Q(priority=priority)
+        else:
+            always |= Q(priority=priority, customer__plan__in=sorted(plans))
+    business_cutoff = business_calendar().due(now, within)
+    return Q(response_due_at__gte=now) & (
+        (always & Q(response_due_at__lte=now + within))
+        | (~always & Q(response_due_at__lte=business_cutoff))
+    )
 
 
 def tickets_to_auto_close(*, resolved_before: datetime) -> list[int]:

@@ -255,6 +255,9 @@ def ticket_reply_as_agent(
         .select_related("customer", "requester")
         .get(pk=ticket.pk)
     )
+    if ticket.status == Ticket.Status.CLOSED:
+        # An agent reopens a closed request first, which its history records.
+        raise TicketNotOpen(ticket.reference)
     now = _now()
     message = TicketMessage(
         ticket=ticket, author=agent, body=body, from_staff=True, is_internal=internal
@@ -284,6 +287,20 @@ def ticket_reply_as_agent(
         _notify_requester(ticket=ticket, template="reply", message=message, attachments=attachments)
     elif changed:
         _notify_requester(ticket=ticket, template="status")
+    return message
+
+
+@transaction.atomic
+def ticket_system_message_add(
+    *, ticket: Ticket, actor: User, body: str, event_value: str
+) -> TicketMessage:
+    """A message in the thread that the customer sees, written by the portal for an agent
+    (an action done by phone). It answers nothing, so the SLA clock is left alone."""
+    message = TicketMessage.objects.create(
+        ticket=ticket, author=actor, body=body, from_staff=True, is_system=True
+    )
+    _record(ticket=ticket, kind=TicketEvent.Kind.PHONE_ACTION, actor=actor, new=event_value)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=_now())
     return message
 
 

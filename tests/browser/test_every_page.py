@@ -58,6 +58,7 @@ def _customer_pages(ticket) -> list[str]:
 def _admin_pages(ticket, owner, article) -> list[str]:
     return [
         "/admin/",
+        "/admin/tickets/ticket/dashboard/",
         "/admin/tickets/ticket/",
         f"/admin/tickets/ticket/{ticket.pk}/change/",
         "/admin/supportpin/callerverification/",

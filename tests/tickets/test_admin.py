@@ -1,4 +1,5 @@
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 from tests.factories import make_customer, make_user, png_bytes, upload
 from tickets import services
+from tickets.admin import format_time_left
 from tickets.models import Category, SlaPolicy, Ticket, TicketEvent
 from tickets.sla import ATHENS
 
@@ -57,15 +59,125 @@ def test_the_queue_shows_customer_plan_assignee_and_time_left_in_red_when_overdu
         page = agent_client.get(QUEUE).text
     assert overdue.customer.name in page
     assert "Premium" in page
-    assert '<span class="sla-overdue">overdue by 1 h 00 min</span>' in page
-    assert '<span class="sla-left">4 h 00 min</span>' in page
+    assert (
+        '<span class="sla-overdue"><span aria-hidden="true">⚠ </span>overdue 1 h 0 m</span>' in page
+    )
+    assert '<span class="sla-left">due in 4 h 0 m</span>' in page
+
+
+def test_under_an_hour_left_is_amber_with_its_own_symbol_and_days_late_read_overdue_n_d(
+    agent_client, open_ticket
+):
+    with at(2025, 9, 1, 9):
+        soon = open_ticket(priority=5)  # Premium Critical: due 13:00
+        late = open_ticket(priority=1)  # Premium Low: 24 business hours, due Thursday 09:00
+    with at(2025, 9, 1, 12, 15):
+        page = agent_client.get(QUEUE).text
+    assert '<span class="sla-soon"><span aria-hidden="true">◔ </span>due in 45 m</span>' in page
+    with at(2025, 9, 9, 9):  # five business days after the due time
+        page = agent_client.get(QUEUE).text
+    assert re.search(r'<span class="sla-overdue">.*overdue \d d \d+ h</span>', page)
+    assert soon.reference in page and late.reference in page
+
+
+def test_time_left_reads_due_in_or_overdue_in_days_hours_and_minutes():
+    assert format_time_left(timedelta(hours=2, minutes=10)) == "due in 2 h 10 m"
+    assert format_time_left(-timedelta(days=3)) == "overdue 3 d"
+    assert format_time_left(-timedelta(days=1, hours=4, minutes=30)) == "overdue 1 d 4 h"
+    assert format_time_left(timedelta(minutes=7)) == "due in 7 m"
+
+
+def test_the_time_left_is_the_second_column_and_the_subject_one_line_with_the_whole_on_hover(
+    agent_client, open_ticket
+):
+    subject = "A long subject " * 10
+    open_ticket(subject=subject.strip())
+    response = agent_client.get(QUEUE)
+    columns = [field for field in response.context["cl"].list_display if field != "action_checkbox"]
+    assert columns[:3] == ["reference", "time_left_display", "subject_line"]
+    assert f'<span class="one-line" title="{subject.strip()}">' in response.text
+
+
+def test_the_saved_views_are_the_first_filters(agent_client, agent, open_ticket, owner):
+    with at(2025, 9, 1, 9):
+        late = open_ticket(subject="late", priority=5)  # due 13:00
+    with at(2025, 9, 1, 14):
+        mine = open_ticket(subject="mine")
+        services.ticket_assign(ticket=mine, acting_user=agent, assignee=agent)
+        soon = open_ticket(subject="soon", priority=5)  # due 18:00, four hours away
+        later = open_ticket(subject="later", priority=4)  # Premium Urgent: 8 h, tomorrow
+        waiting = open_ticket(subject="waiting")
+        services.ticket_reply_as_agent(ticket=waiting, agent=agent, body="Which browser?")
+        done = open_ticket(subject="done")
+        services.ticket_status_change(ticket=done, acting_user=agent, status="resolved")
+        response = agent_client.get(QUEUE)
+        first_filter = response.context["cl"].filter_specs[0]
+        assert [title for _, title in first_filter.lookup_choices] == [
+            "Mine",
+            "Unassigned",
+            "Overdue",
+            "Due within 4 h",
+            "Waiting on customer",
+            "All open",
+        ]
+        assert queue_refs(agent_client, view="mine") == [mine.reference]
+        assert mine.reference not in queue_refs(agent_client, view="unassigned")
+        assert late.reference in queue_refs(agent_client, view="unassigned")
+        assert queue_refs(agent_client, view="overdue") == [late.reference]
+        assert queue_refs(agent_client, view="due4h") == [soon.reference]
+        assert later.reference not in queue_refs(agent_client, view="due4h")
+        assert queue_refs(agent_client, view="waiting") == [waiting.reference]
+        assert done.reference not in queue_refs(agent_client, view="open")
+        assert set(queue_refs(agent_client, view="open")) == {
+            late.reference,
+            mine.reference,
+            soon.reference,
+            later.reference,
+            waiting.reference,
+        }
+
+
+def test_due_within_4_h_counts_business_hours_over_the_weekend(agent_client, open_ticket):
+    with at(2025, 9, 5, 17):  # Friday; Premium Critical: 4 business hours, due Monday 12:00
+        friday = open_ticket(priority=5)
+        assert queue_refs(agent_client, view="due4h") == [friday.reference]
+
+
+def test_bulk_assign_to_a_staff_member_and_set_priority_record_events(
+    agent_client, agent, open_ticket
+):
+    colleague = make_user("bob.agent", is_staff=True, full_name="Bob Agent")
+    first, second = open_ticket(), open_ticket()
+    ids = [first.pk, second.pk]
+    response = agent_client.post(
+        QUEUE, {"action": "assign_to", "assign_to": colleague.pk, "_selected_action": ids}
+    )
+    assert response.status_code == 302
+    agent_client.post(QUEUE, {"action": "set_priority", "new_priority": 4, "_selected_action": ids})
+    for ticket in (first, second):
+        ticket.refresh_from_db()
+        assert (ticket.assignee, ticket.priority) == (colleague, 4)
+        assert {
+            TicketEvent.Kind.ASSIGNEE_CHANGED,
+            TicketEvent.Kind.PRIORITY_CHANGED,
+        } <= set(ticket.events.filter(actor=agent).values_list("kind", flat=True))
+
+
+def test_bulk_assign_without_a_staff_member_changes_nothing_and_says_why(agent_client, open_ticket):
+    ticket = open_ticket()
+    response = agent_client.post(
+        QUEUE, {"action": "assign_to", "_selected_action": [ticket.pk]}, follow=True
+    )
+    assert "Choose a staff member first." in response.text
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
 
 
 def test_time_left_counts_business_hours_only(agent_client, open_ticket):
     with at(2025, 9, 5, 17):  # Friday, Premium Normal: 24 business hours
         open_ticket()
         page = agent_client.get(QUEUE).text
-    assert '<span class="sla-left">1 d 0 h</span>' in page
+    assert '<span class="sla-left">due in 1 d</span>' in page
 
 
 def test_the_queue_filters(agent_client, agent, open_ticket, owner):

@@ -124,3 +124,16 @@ def test_a_holiday_opened_by_a_supervisor_counts():
 def test_an_opened_saturday_counts_like_a_weekday():
     calendar = BusinessHours(open_days=frozenset({date(2025, 9, 6)}))
     assert calendar.due(athens(2025, 9, 5, 17), hours(2)) == athens(2025, 9, 6, 10)
+
+
+def test_elapsed_opening_hours_give_the_same_durations_as_between():
+    calendar = BusinessHours(closed_days=frozenset({date(2025, 10, 29)}))
+    elapsed = calendar.elapsed(date(2025, 10, 20), date(2025, 11, 5))
+    moments = [
+        datetime(2025, 10, 20, 8, tzinfo=ATHENS) + timedelta(hours=7 * n, minutes=13 * n)
+        for n in range(50)
+    ]  # across the end of summer time (26 October) and Ochi Day (28 October)
+    for start in moments[::7]:
+        for end in moments:
+            if end >= start:
+                assert elapsed(end) - elapsed(start) == calendar.between(start, end)
