@@ -3,6 +3,7 @@ requests commit, so that work queued with `transaction.on_commit` (emails, SMS) 
 it does in production."""
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Customer, User
 from portal.celery import app as celery_app
@@ -30,6 +31,14 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_test_alone():
+    """A request through the test client leaves its language active in the thread, as
+    LocaleMiddleware does not switch back: each test starts in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
