@@ -115,3 +115,16 @@ def test_an_agents_own_earlier_reply_or_a_note_is_no_collision(agent_client, age
         reply_url(ticket), {"body": "Second answer.", "seen_message_id": seen}
     )
     assert response.status_code == 302
+
+
+def test_a_request_that_came_by_email_tells_the_agent_to_confirm_changes_through_the_portal(
+    agent_client, open_ticket
+):
+    by_portal = open_ticket(subject="Opened in the portal")
+    by_email = open_ticket(subject="Opened by email")
+    Ticket.objects.filter(pk=by_email.pk).update(channel="email")
+
+    assert "Came by email: confirm through the portal." in agent_client.get(
+        change_url(by_email)
+    ).text
+    assert "Came by email" not in agent_client.get(change_url(by_portal)).text
