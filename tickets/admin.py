@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import get_language_info, gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -568,7 +568,7 @@ class TicketAdmin(admin.ModelAdmin):
         ]
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("Dashboard"),
+            "title": pgettext("agents", "Dashboard"),
             "opts": self.opts,
             "now": numbers,
             "statuses": statuses,

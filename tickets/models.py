@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Customer
@@ -90,8 +90,9 @@ class Category(models.Model):
 class Channel(models.TextChoices):
     """How a request reached us: its SLA policies differ (seed 004)."""
 
-    PORTAL = "portal", _("Portal")
-    EMAIL = "email", _("Email")
+    # A context of their own: "Email" is also a category (email services), worded otherwise.
+    PORTAL = "portal", pgettext_lazy("request channel", "Portal")
+    EMAIL = "email", pgettext_lazy("request channel", "Email")
 
 
 class SlaPolicy(models.Model):
