@@ -124,7 +124,7 @@ def test_a_request_that_came_by_email_tells_the_agent_to_confirm_changes_through
     by_email = open_ticket(subject="Opened by email")
     Ticket.objects.filter(pk=by_email.pk).update(channel="email")
 
-    assert "Came by email: confirm through the portal." in agent_client.get(
-        change_url(by_email)
-    ).text
+    assert (
+        "Came by email: confirm through the portal." in agent_client.get(change_url(by_email)).text
+    )
     assert "Came by email" not in agent_client.get(change_url(by_portal)).text
