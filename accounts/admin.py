@@ -79,13 +79,22 @@ class UserAdmin(DjangoUserAdmin):
     raw_id_fields = ("customer",)
     # A mobile number is the login's once the code sent to it is entered by its owner;
     # one typed here would skip that proof.
-    readonly_fields = ("mobile", "mobile_verified_at")
+    readonly_fields = ("mobile", "mobile_verified_at", "email_bounced_at")
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
             _("Personal details"),
-            {"fields": ("full_name", "email", "mobile", "mobile_verified_at", "language")},
+            {
+                "fields": (
+                    "full_name",
+                    "email",
+                    "email_bounced_at",
+                    "mobile",
+                    "mobile_verified_at",
+                    "language",
+                )
+            },
         ),
         (
             _("Customer"),

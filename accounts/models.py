@@ -93,6 +93,9 @@ class User(AbstractUser):
     # Set when the code sent to `mobile` was entered; nothing is sent to an unverified
     # number (numbers saved before verification existed wait for their next use).
     mobile_verified_at = models.DateTimeField(_("mobile verified"), null=True, blank=True)
+    # Set when a notification to the email address came back undeliverable (a bounce
+    # report read by the email channel); cleared when the address changes.
+    email_bounced_at = models.DateTimeField(_("email bounced"), null=True, blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=10,

@@ -235,7 +235,8 @@ def email_change_confirm(*, token: str) -> User | None:
         raise EmailTaken(new_email)
     old_email = user.email
     user.email = new_email
-    user.save(update_fields=["email"])
+    user.email_bounced_at = None
+    user.save(update_fields=["email", "email_bounced_at"])
     _record(
         user=user,
         kind=AccountEvent.Kind.EMAIL_CHANGED,

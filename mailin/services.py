@@ -177,7 +177,11 @@ def _process(*, inbound: InboundEmail, as_user: User | None) -> None:
         parsed = parsing.parse(handle.read())
     sender = parsed.sender
     if parsed.is_bounce:
-        # Staff see which address bounced; nobody is answered.
+        # Staff see which address bounced, here and on the login; nobody is answered.
+        if parsed.bounced_recipient:
+            User.objects.filter(email__iexact=parsed.bounced_recipient).update(
+                email_bounced_at=timezone.now()
+            )
         _finish(inbound, Status.BOUNCE, gettext("Undeliverable: %s") % parsed.bounced_recipient)
         return
     if parsed.is_automatic or not sender or _own_address(sender):

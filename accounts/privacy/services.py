@@ -103,6 +103,7 @@ def _erase(user: User, *, at: datetime) -> None:
     user.full_name = ""
     user.mobile = ""
     user.mobile_verified_at = None
+    user.email_bounced_at = None
     user.is_active = False
     user.role = ""
     for name in User.CUSTOMER_PERMISSIONS:

@@ -287,6 +287,15 @@ def test_the_new_address_takes_effect_when_the_link_is_followed(owner_client, ow
     assert event.detail == {"old_email": "olga.owner@example.com", "new_email": "olga@new.example"}
 
 
+def test_a_new_address_is_no_longer_marked_as_bouncing(owner_client, owner, mailoutbox):
+    User.objects.filter(pk=owner.pk).update(email_bounced_at=timezone.now())
+    request_email_change(owner_client)
+
+    owner_client.get(link_in(mailoutbox[0], CONFIRM_PREFIX))
+
+    assert User.objects.get(pk=owner.pk).email_bounced_at is None
+
+
 def test_the_link_works_without_being_logged_in(owner_client, owner, mailoutbox, client):
     request_email_change(owner_client)
 

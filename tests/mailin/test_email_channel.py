@@ -240,13 +240,15 @@ Status: 5.1.1
 """
 
 
-def test_a_bounce_is_shown_to_staff_and_not_answered(dovecot, poll, mailoutbox, db):
+def test_a_bounce_is_shown_to_staff_and_not_answered(dovecot, poll, mailoutbox, owner):
     dovecot.deliver(BOUNCE)
     poll()
     assert mailoutbox == []
     inbound = InboundEmail.objects.get()
     assert inbound.status == InboundEmail.Status.BOUNCE
     assert "olga.owner@example.com" in inbound.reason
+    owner.refresh_from_db()
+    assert owner.email_bounced_at is not None
 
 
 def test_a_mail_loop_with_an_auto_responder_ends_after_one_message(dovecot, poll, mailoutbox, db):

@@ -128,3 +128,13 @@ def test_a_request_that_came_by_email_tells_the_agent_to_confirm_changes_through
         "Came by email: confirm through the portal." in agent_client.get(change_url(by_email)).text
     )
     assert "Came by email" not in agent_client.get(change_url(by_portal)).text
+
+
+def test_the_agent_is_warned_when_emails_to_the_requester_bounce(agent_client, open_ticket, owner):
+    ticket = open_ticket()
+    assert "emails to this address bounce" not in agent_client.get(change_url(ticket)).text
+
+    owner.email_bounced_at = datetime(2026, 3, 2, 10, 0, tzinfo=ATHENS)
+    owner.save()
+
+    assert "emails to this address bounce" in agent_client.get(change_url(ticket)).text
