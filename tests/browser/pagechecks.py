@@ -101,6 +101,7 @@ class PageChecks:
     _received: Counter = field(default_factory=Counter)
     _reported: Counter = field(default_factory=Counter)
     _held: dict = field(default_factory=dict)  # page -> navigations waiting for the check
+    _counted: set = field(default_factory=set)  # navigation requests counted as received
 
     def watch(self, context) -> None:
         self._contexts.append(context)
@@ -113,6 +114,7 @@ class PageChecks:
             _PAGE_SCRIPT % {"axe_source": axe_source(), "tags": json.dumps(WCAG_TAGS)}
         )
         context.on("response", self._response)
+        context.on("requestfailed", self._request_failed)
         context.route("**/*", self._request)
 
     def _unchecked(self, page) -> bool:
@@ -127,6 +129,25 @@ class PageChecks:
             and response.headers.get("content-type", "").startswith("text/html")
         ):
             self._received[request.frame.page] += 1
+            self._counted.add(request)
+
+    def _request_failed(self, request) -> None:
+        # A navigation whose document never came to be (another navigation replaced it
+        # after its headers arrived): there is no document to wait for.
+        if request in self._counted:
+            self._counted.discard(request)
+            page = request.frame.page
+            self._received[page] -= 1
+            self._release(page)
+
+    def _release(self, page) -> None:
+        if not self._unchecked(page):
+            held = self._held.pop(page, [])
+            # Only the last navigation asked for can become the page's document.
+            for route in held[:-1]:
+                route.abort()
+            for route in held[-1:]:
+                route.fallback()
 
     def _checked(self, source, url: str, violations: list) -> None:
         page = source["page"]
@@ -135,9 +156,7 @@ class PageChecks:
         for violation in violations:
             nodes = "\n    ".join(violation["nodes"])
             self.problems.append(f"{url}: {violation['id']} ({violation['help']}):\n    {nodes}")
-        if not self._unchecked(page):
-            for route in self._held.pop(page, []):
-                route.fallback()
+        self._release(page)
 
     def _request(self, route) -> None:
         request = route.request
