@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
         from accounts.mobile import texts
         from sms.purposes import register_purpose
 
-        register_purpose(texts.MOBILE_CODE, _("Mobile number verification"))
-        register_purpose(texts.MOBILE_CHANGE_NOTICE, _("Mobile change notice"))
-        register_purpose(texts.TWO_FACTOR_CODE, _("Login code by SMS"))
+        task = "accounts.tasks.send_account_sms"
+        register_purpose(texts.MOBILE_CODE, _("Mobile number verification"), task=task)
+        register_purpose(texts.MOBILE_CHANGE_NOTICE, _("Mobile change notice"), task=task)
+        register_purpose(texts.TWO_FACTOR_CODE, _("Login code by SMS"), task=task)

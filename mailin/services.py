@@ -25,8 +25,8 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import User
 from mailin import addressing, parsing
 from mailin.models import InboundEmail, RefusalReply
+from outbox.services import email_queue
 from portal.mail import email_user, render_email
-from portal.tasks import send_email
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 from tickets.attachments import CheckedFile, check_upload
@@ -288,5 +288,11 @@ def _refuse(inbound: InboundEmail, sender: str, reason: str, user: User | None) 
     ]
     subject = " / ".join(dict.fromkeys(subject for subject, _text, _html in parts))
     text = "\n\n----\n\n".join(text for _subject, text, _html in parts)
-    message = {"to": sender, "subject": subject, "text": text, "headers": AUTO_REPLY_HEADERS}
-    transaction.on_commit(lambda: send_email.delay(**message))
+    email_queue(
+        to=sender,
+        subject=subject,
+        text=text,
+        headers=AUTO_REPLY_HEADERS,
+        template="mailin/email/refusal",
+        user_id=user.pk if user is not None else None,
+    )

@@ -2,25 +2,20 @@
 
 A message is three templates: `<prefix>_subject.txt`, `<prefix>.txt` and, optionally,
 `<prefix>.html`. Rendering happens in the request (so the language and the data are those
-of the moment); delivery happens in a Celery task enqueued when the transaction commits,
-which retries when the mail server is unreachable.
+of the moment); the result is a row of the outbox, written in the transaction of the
+change it reports and sent by a worker once that commits (outbox/).
 """
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
-from kombu.exceptions import OperationalError
 
-from portal.tasks import send_email
-
-logger = logging.getLogger(__name__)
+from outbox.services import email_queue
 
 _dropped: ContextVar[bool] = ContextVar("portal_mail_dropped", default=False)
 
@@ -28,7 +23,7 @@ _dropped: ContextVar[bool] = ContextVar("portal_mail_dropped", default=False)
 @contextmanager
 def emails_dropped() -> Iterator[None]:
     """Queue no email from inside the block: for work whose notifications are news to
-    nobody (the demo data). Nothing reaches the broker, so a worker cannot send them."""
+    nobody (the demo data). No outbox row is written, so no worker can send them."""
     token = _dropped.set(True)
     try:
         yield
@@ -57,6 +52,7 @@ def send_templated_email(
     language: str | None = None,
     headers: dict[str, str] | None = None,
     reply_to: str = "",
+    user_id: int | None = None,
 ) -> None:
     """Queue one email to `to`. Call it inside the transaction of the change it reports.
 
@@ -65,12 +61,16 @@ def send_templated_email(
     if _dropped.get():
         return
     subject, text, html = render_email(template_prefix, context, language)
-    message = {"to": to, "subject": subject, "text": text, "html": html}
-    if headers:
-        message["headers"] = headers
-    if reply_to:
-        message["reply_to"] = reply_to
-    transaction.on_commit(lambda: _enqueue(send_email, message))
+    email_queue(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        headers=headers,
+        reply_to=reply_to,
+        template=template_prefix,
+        user_id=user_id,
+    )
 
 
 def email_user(
@@ -86,27 +86,18 @@ def email_user(
         language=user.language,
         headers=headers,
         reply_to=reply_to,
+        user_id=user.pk,
     )
 
 
 def email_nobody(user, template_prefix: str, **context) -> None:
-    """Render and queue the email `email_user` would, addressed to nobody: the task drops
-    it. For a login that does not exist (an unsaved stand-in for an address without one),
-    so that a form answers an unknown address with the same work, and in the same time, as
-    a known one."""
+    """Render and queue the email `email_user` would, addressed to nobody: the worker
+    deletes it unsent. For a login that does not exist (an unsaved stand-in for an address
+    without one), so that a form answers an unknown address with the same work, and in
+    the same time, as a known one."""
     send_templated_email(
         to="",
         template_prefix=template_prefix,
         context={"user": user, **context},
         language=user.language,
     )
-
-
-def _enqueue(task, message: dict) -> None:
-    # The change this email reports is already committed: if the broker cannot take the
-    # task, send it from this process rather than answer the user with an error.
-    try:
-        task.delay(**message)
-    except OperationalError:
-        logger.exception("Broker unavailable; sending the email in-process instead")
-        task.apply(kwargs=message, throw=False)

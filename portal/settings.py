@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "portal",
+    "outbox",
     "sms",
     "accounts",
     "accounts.privacy",
@@ -148,9 +149,13 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis's own backend, except that Redis being down reads as an empty cache
+            # (and counters as unreadable, which django-ratelimit treats as "limited"),
+            # so that no page fails for it; an unreachable Redis is given up in 0.5 s.
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -167,6 +172,26 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a request gives up fast when the broker is away: one retry on a fresh
+# connection (a Redis restart leaves stale ones in the pool), a 1 s connect timeout. What
+# was not published waits in the database for its sweep (outbox, SMS records).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# A task is re-delivered when its worker dies before acknowledging it (acks_late), after
+# this many seconds: longer than any task may run (CELERY_TASK_TIME_LIMIT), so that a slow
+# task is never run twice at once, and far shorter than kombu's default hour. Email and
+# SMS do not wait for it: their sweeps hand them out again sooner.
+CELERY_TASK_TIME_LIMIT = 10 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Authentication -------------------------------------------------------------------
@@ -317,6 +342,28 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Supervisors alerted by operational warnings (e.g. the SMS daily cap).
 SUPERVISOR_EMAILS = _env_list("SUPERVISOR_EMAILS", [])
 
+# --- Outbox: every email is a row first (outbox/) -------------------------------------
+# The sweep hands out every email that is due and was not taken within
+# OUTBOX_REQUEUE_AFTER_SECONDS (its task was lost, the broker was down, the server said
+# "later"), and takes back one whose worker has been sending it for longer than
+# OUTBOX_SENDING_LEASE_SECONDS (a send gives up after EMAIL_TIMEOUT per step, so a longer
+# one means the worker died; a worker restarted under the same name takes it back at
+# once). An email still refused after OUTBOX_GIVE_UP_HOURS is marked failed.
+OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 60)
+OUTBOX_REQUEUE_AFTER_SECONDS = _env_int("OUTBOX_REQUEUE_AFTER_SECONDS", 30)
+OUTBOX_SENDING_LEASE_SECONDS = _env_int("OUTBOX_SENDING_LEASE_SECONDS", 60)
+OUTBOX_RETRY_FIRST_SECONDS = _env_int("OUTBOX_RETRY_FIRST_SECONDS", 30)
+OUTBOX_GIVE_UP_HOURS = _env_int("OUTBOX_GIVE_UP_HOURS", 48)
+OUTBOX_KEEP_DAYS = _env_int("OUTBOX_KEEP_DAYS", 30)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "outbox.tasks.sweep_outbox",
+    "schedule": OUTBOX_SWEEP_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {
+    "task": "outbox.tasks.purge_outbox",
+    "schedule": 24 * 60 * 60,
+}
+
 # --- SMS gateway ----------------------------------------------------------------------
 # The gateway was portal.sms: a backend named by its old path is the same backend.
 _sms_backend = os.environ.get("SMS_BACKEND", "")
@@ -360,6 +407,13 @@ TWO_FACTOR_SMS_COOLDOWN_SECONDS = 60
 # send-by time that is still queued after SMS_UNSENT_GIVE_UP_HOURS is given up.
 SMS_SENDING_STUCK_MINUTES = 15
 SMS_UNSENT_GIVE_UP_HOURS = 24
+# A queued SMS whose task has not taken it after this long (lost, or the broker was down
+# when it was asked for) is handed to a worker again, until it expires.
+SMS_REQUEUE_AFTER_SECONDS = _env_int("SMS_REQUEUE_AFTER_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["sms-requeue-waiting"] = {
+    "task": "sms.tasks.requeue_waiting_sms",
+    "schedule": _env_int("SMS_SWEEP_SECONDS", 60),
+}
 CELERY_BEAT_SCHEDULE["sms-close-abandoned"] = {
     "task": "sms.tasks.close_abandoned_sms",
     "schedule": 5 * 60,

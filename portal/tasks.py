@@ -1,33 +1,14 @@
-"""Email delivery, retried while the mail server is unreachable or answers "try later"."""
-
-import smtplib
+"""Email sending as it was before the outbox, kept for messages already in a broker when
+the portal is upgraded, and for the few emails written outside any transaction that
+commits (an alert about a refused request): the worker stores the email in the outbox
+and sends it from there."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+
+from outbox.services import email_deliver, email_queue
 
 
-class TransientMailError(Exception):
-    """The mail server could not take the message now; a later try may succeed."""
-
-
-def _is_transient(error: Exception) -> bool:
-    # 4xx replies mean "try again later"; 5xx ones (unknown recipient, rejected message) will
-    # be refused again however often we retry.
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _message in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(error, smtplib.SMTPServerDisconnected | OSError)
-
-
-@shared_task(
-    autoretry_for=(TransientMailError,),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task
 def send_email(
     *,
     to: str,
@@ -38,21 +19,8 @@ def send_email(
     reply_to: str = "",
 ) -> None:
     if not to:
-        # Queued by portal.mail.email_nobody only to take as long as a real email.
         return
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers=headers,
-        reply_to=[reply_to] if reply_to else None,
+    email = email_queue(
+        to=to, subject=subject, text=text, html=html, headers=headers, reply_to=reply_to
     )
-    if html:
-        message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        if _is_transient(error):
-            raise TransientMailError(str(error)) from error
-        raise
+    email_deliver(email_id=email.pk)

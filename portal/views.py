@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -48,4 +49,12 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    """Rendered without the request's context (no session, user or PIN bar), so that it
+    shows when the database or the cache is what failed; in the language already chosen."""
+    try:
+        page = render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME})
+    except Exception:
+        # Whatever broke the page broke this one too (a deployment without its static
+        # files): a few words rather than the server's bare error.
+        page = "<!DOCTYPE html><title>Error</title><h1>Something went wrong</h1>"
+    return HttpResponse(page, status=500)

@@ -26,6 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
@@ -35,6 +36,7 @@ from portal.mail import render_email
 from portal.tasks import send_email
 from sms import SmsPermanentError, SmsTransientError, errors, send_sms
 from sms.models import InboundSms, SmsMessage
+from sms.purposes import purpose_task
 
 Status = SmsMessage.Status
 logger = logging.getLogger(__name__)
@@ -165,9 +167,15 @@ def _alert_supervisors_of_cap(*, now: datetime) -> None:
         {"cap": settings.SMS_DAILY_GLOBAL_CAP, "day": day},
         settings.LANGUAGE_CODE,
     )
-    # Queued at once, not on commit: the refused request's transaction is rolled back.
-    for address in recipients:
-        send_email.delay(to=address, subject=subject, text=text, html=html)
+    # Published at once, not stored in the outbox: the refused request's transaction is
+    # rolled back. The worker stores it (portal.tasks.send_email); while the broker is
+    # down, the next refused SMS tries again.
+    try:
+        for address in recipients:
+            send_email.delay(to=address, subject=subject, text=text, html=html)
+    except Exception:
+        logger.exception("The SMS cap alert could not be queued; the next refusal retries")
+        cache.delete(f"sms-cap-alert:{day}")
 
 
 @transaction.atomic
@@ -189,7 +197,7 @@ def sms_queue(
     _serialise_sms_requests()
     now = timezone.now()
     _check_limits(to=to, user=user, ip_address=ip_address, now=now)
-    return SmsMessage.objects.create(
+    sms = SmsMessage.objects.create(
         to=to,
         purpose=purpose,
         body=body,
@@ -198,6 +206,45 @@ def sms_queue(
         ip_address=ip_address,
         expires_at=expires_at,
     )
+    transaction.on_commit(lambda: sms_enqueue(sms=sms))
+    return sms
+
+
+def sms_enqueue(*, sms: SmsMessage) -> bool:
+    """Hand a queued SMS to its purpose's task. False when the broker cannot take it: the
+    record stays queued for `sms_requeue_waiting`, and the request that asked for it
+    answers as usual (publishing gives up quickly: CELERY_BROKER_TRANSPORT_OPTIONS)."""
+    task = import_string(purpose_task(sms.purpose))
+    try:
+        task.apply_async(args=[sms.pk], expires=sms.expires_at)
+    except Exception:
+        logger.warning("SMS %s left for the sweep: the broker refused it", sms.pk)
+        return False
+    return True
+
+
+def sms_requeue_waiting(*, now: datetime | None = None) -> int:
+    """Every minute or so: hand every SMS still queued SMS_REQUEUE_AFTER_SECONDS after it
+    was asked for (or last refused) to its task again, until it expires. Its task was
+    lost or never published; if it is only late, the atomic claim in `sms_deliver` lets
+    one of the two send it. Returns how many were handed over."""
+    now = now or timezone.now()
+    waited = now - timedelta(seconds=settings.SMS_REQUEUE_AFTER_SECONDS)
+    waiting = (
+        SmsMessage.objects.filter(status=Status.QUEUED)
+        .filter(Q(expires_at__gt=now) | Q(expires_at__isnull=True))
+        .filter(
+            Q(status_changed_at__lte=waited)
+            | Q(status_changed_at__isnull=True, created_at__lte=waited)
+        )
+        .order_by("created_at")[:500]
+    )
+    handed = 0
+    for sms in waiting:
+        if not sms_enqueue(sms=sms):
+            break
+        handed += 1
+    return handed
 
 
 def _serialise_sms_requests() -> None:

@@ -11,4 +11,6 @@ class SupportPinConfig(AppConfig):
         from supportpin import checks  # noqa: F401 (registers the configuration's checks)
         from supportpin.sms import SMS_PURPOSE
 
-        register_purpose(SMS_PURPOSE, _("Support PIN"))
+        register_purpose(
+            SMS_PURPOSE, _("Support PIN"), task="supportpin.tasks.send_support_pin_sms"
+        )

@@ -22,7 +22,6 @@ from supportpin.models import AssistedAction, PinEvent, SupportPin, Verification
 from supportpin.pin import new_secret, pin_accepted_until, pin_matches
 from supportpin.selectors import may_use_support_pin
 from supportpin.sms import SMS_PURPOSE, masked_pin_sms_text
-from supportpin.tasks import send_support_pin_sms
 from tickets.models import Category, Priority, Ticket
 from tickets.services import ticket_create, ticket_system_message_add
 
@@ -209,9 +208,6 @@ def support_pin_sms_request(
         expires_at=pin_accepted_until(now),
     )
     _event(user=user, kind=PinEvent.Kind.SMS_REQUESTED, actor=acting_user, ip_address=ip_address)
-    transaction.on_commit(
-        lambda: send_support_pin_sms.apply_async(args=[sms.pk], expires=sms.expires_at)
-    )
     return sms
 
 

@@ -35,7 +35,6 @@ from accounts.models import (
     TwoFactorState,
     User,
 )
-from accounts.tasks import send_account_sms
 from portal.exceptions import Refusal
 from portal.mail import email_user
 from sms.services import sms_queue
@@ -292,7 +291,7 @@ def sms_code_send(*, device: SmsDevice, ip_address: str | None = None) -> bool:
         )
         device.last_generated_timestamp = timezone.now()
         device.save(update_fields=["nonce", "valid_until", "last_generated_timestamp"])
-        sms = sms_queue(
+        sms_queue(
             to=user.mobile,
             purpose=texts.TWO_FACTOR_CODE,
             body=texts.two_factor_code_text(language=user.language, code=texts.MASKED_CODE),
@@ -300,9 +299,6 @@ def sms_code_send(*, device: SmsDevice, ip_address: str | None = None) -> bool:
             requested_by=user,
             ip_address=ip_address,
             expires_at=device.valid_until,
-        )
-        transaction.on_commit(
-            lambda: send_account_sms.apply_async(args=[sms.pk], expires=sms.expires_at)
         )
     return True
 

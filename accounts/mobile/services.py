@@ -19,7 +19,6 @@ from accounts.mfa.methods import normalize_code
 from accounts.mobile import texts
 from accounts.models import AccountEvent, MobileVerification, SmsDevice, User
 from accounts.phone import format_mobile
-from accounts.tasks import send_account_sms
 from portal.exceptions import Refusal
 from sms.models import SmsMessage
 from sms.services import SmsRefused, sms_queue
@@ -56,9 +55,6 @@ def _queue(
         requested_by=requested_by,
         ip_address=ip_address,
         expires_at=expires_at,
-    )
-    transaction.on_commit(
-        lambda: send_account_sms.apply_async(args=[sms.pk], expires=sms.expires_at)
     )
     return sms
 

@@ -35,14 +35,14 @@ def test_unknown_page_is_a_404_in_the_site_layout(client, settings):
     assert 'class="site-header"' in response.text
 
 
-def test_server_error_page_apologises_in_the_site_layout(rf):
-    from django.contrib.auth.models import AnonymousUser
-
+def test_server_error_page_apologises_in_the_site_layout_without_touching_the_database(
+    rf, django_assert_num_queries
+):
     from portal.views import error_500
 
-    request = rf.get("/")
-    request.user = AnonymousUser()
-    response = error_500(request)
+    request = rf.get("/")  # no session, no user: the failure may be theirs
+    with django_assert_num_queries(0):
+        response = error_500(request)
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
     assert 'class="site-header"' in response.content.decode()

@@ -1,0 +1,93 @@
+"""Redis as the cache, with Redis down read as an empty cache instead of an error page.
+
+Nothing the portal keeps only in the cache must survive an outage: sessions are in the
+database, and the counters of django-ratelimit (accounts.throttle) read as unreadable,
+which it answers with "limited" (forms that send mail to a typed address send none, and
+registration waits) until Redis returns. Each failure is logged.
+"""
+
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    def _unreachable(self, operation: str, error: Exception) -> None:
+        logger.warning("Cache %s skipped: Redis is unreachable (%s)", operation, error)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version=version)
+        except _UNREACHABLE as error:
+            self._unreachable("add", error)
+            return False
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except _UNREACHABLE as error:
+            self._unreachable("get", error)
+            return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version=version)
+        except _UNREACHABLE as error:
+            self._unreachable("set", error)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version=version)
+        except _UNREACHABLE as error:
+            self._unreachable("touch", error)
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except _UNREACHABLE as error:
+            self._unreachable("delete", error)
+            return False
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except _UNREACHABLE as error:
+            self._unreachable("get_many", error)
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except _UNREACHABLE as error:
+            self._unreachable("has_key", error)
+            return False
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except _UNREACHABLE as error:
+            self._unreachable("incr", error)
+            # What Django's backends raise for a key they cannot count.
+            raise ValueError(f"Key '{key}' cannot be counted: Redis is unreachable") from error
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version=version)
+        except _UNREACHABLE as error:
+            self._unreachable("set_many", error)
+            return list(data)
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except _UNREACHABLE as error:
+            self._unreachable("delete_many", error)
+            return None

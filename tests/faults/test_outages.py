@@ -1,0 +1,159 @@
+"""Redis, the mail server or a worker fails while customers open requests and ask for
+their PIN by SMS: every page answers as usual, and every email and SMS goes out once
+when the part is back. Outages last seconds here, not minutes: the sweeps run every
+second (tests/faults/processes.py), and the paths are those of production."""
+
+from collections import Counter
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from outbox.models import OutboundEmail
+from sms.models import SmsMessage
+from supportpin.services import support_pin_activate
+from tests.factories import make_customer, make_user
+from tests.faults.processes import Browser, CeleryWorker, Gunicorn, portal_env, wait_until
+from tickets.defaults import install_defaults
+from tickets.models import Category, SlaPolicy, Ticket
+
+pytestmark = pytest.mark.faults
+
+
+@pytest.fixture
+def customer_browser(env, started, tmp_path):
+    """A customer with an active Support PIN, logged in on a gunicorn of the portal."""
+    install_defaults(Category, SlaPolicy)  # the flush of the previous test took them
+    customer = make_customer(name="Outage Ltd", contract_number="C-7001")
+    user = make_user("olga.outage", customer=customer, role=User.Role.OWNER, mobile="+306912340077")
+    support_pin_activate(user=user, acting_user=user)
+    web = started(Gunicorn(env, tmp_path))
+    client = Client()
+    client.force_login(user)
+    return Browser(web.url, client.cookies["sessionid"].value)
+
+
+def open_request(browser: Browser, subject: str) -> None:
+    category = Category.objects.order_by("pk").first()
+    response = browser.post_form(
+        "/tickets/new/",
+        {
+            "subject": subject,
+            "category": category.pk,
+            "priority": "4",
+            "description": "Every site is down since 10:00.",
+            "browser": "Firefox 128",
+            "device": "Windows computer",
+        },
+    )
+    assert response.status_code == 302, response.text[:500]
+    assert browser.get(response.headers["Location"]).status_code == 200
+
+
+def ask_for_pin_by_sms(browser: Browser) -> None:
+    response = browser.post_form("/support-pin/send/", {}, form_page="/support-pin/")
+    assert response.status_code == 302, response.text[:500]
+    page = browser.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "is on its way" in page.text
+
+
+def everything_went_out_once(smtp_sink, twilio) -> bool:
+    emails = OutboundEmail.objects.all()
+    sent = Counter(message["Message-ID"] for message in smtp_sink.messages)
+    sms = SmsMessage.objects.all()
+    return (
+        emails.exists()
+        and all(email.status == OutboundEmail.Status.SENT for email in emails)
+        and sent == Counter(email.message_id for email in emails)
+        and sms.exists()
+        and all(record.status == SmsMessage.Status.SENT for record in sms)
+        and len(twilio.accepted) == sms.count()
+    )
+
+
+def test_with_redis_down_requests_and_pin_sms_are_answered_and_sent_once_it_returns(
+    env, redis, customer_browser, smtp_sink, twilio, started, tmp_path
+):
+    redis.stop()
+
+    open_request(customer_browser, "Outage while Redis is down")
+    ask_for_pin_by_sms(customer_browser)
+
+    assert Ticket.objects.filter(subject="Outage while Redis is down").count() == 1
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).exists()
+    assert SmsMessage.objects.get().status == SmsMessage.Status.QUEUED
+
+    redis.start()
+    started(CeleryWorker(env, tmp_path))
+
+    assert wait_until(lambda: everything_went_out_once(smtp_sink, twilio), 45)
+    # Later sweeps find nothing more to send.
+    wait_until(lambda: False, 3)
+    assert everything_went_out_once(smtp_sink, twilio)
+    assert len(twilio.accepted) == 1
+
+
+def test_with_redis_and_the_mail_server_down_together_nothing_is_lost(
+    env, redis, customer_browser, smtp_sink, twilio, started, tmp_path
+):
+    redis.stop()
+    smtp_sink.stop()
+
+    open_request(customer_browser, "Outage of Redis and mail")
+    ask_for_pin_by_sms(customer_browser)
+
+    redis.start()
+    started(CeleryWorker(env, tmp_path))
+    # The worker tries, the mail server is away: the emails wait with its answer.
+    assert wait_until(
+        lambda: (
+            OutboundEmail.objects.exclude(last_error="").exists()
+            and not OutboundEmail.objects.exclude(status=OutboundEmail.Status.PENDING).exists()
+        ),
+        30,
+    )
+    smtp_sink.start()
+
+    assert wait_until(lambda: everything_went_out_once(smtp_sink, twilio), 45)
+
+
+def test_an_email_in_flight_when_its_worker_is_killed_goes_out_once_a_new_worker_starts(
+    env, customer_browser, smtp_sink, twilio, started, tmp_path
+):
+    smtp_sink.rcpt_delay = 60  # the mail server is slow: the worker waits in mid-send
+    worker = started(CeleryWorker(env, tmp_path))
+
+    open_request(customer_browser, "Outage with a dying worker")
+    assert smtp_sink.in_flight.wait(30)
+    worker.kill()
+    smtp_sink.rcpt_delay = 0
+    [email] = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING)
+
+    started(CeleryWorker(env, tmp_path))
+
+    # Well within a minute of the new worker's start, not after the broker's hour.
+    assert wait_until(
+        lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT, 30
+    )
+    assert [m["Message-ID"] for m in smtp_sink.messages].count(email.message_id) == 1
+
+
+def test_with_the_database_unreachable_the_error_page_is_the_portals_own(
+    started, tmp_path, same_keys
+):
+    env = portal_env(
+        database_url="postgres://postgres@127.0.0.1:9/portal",  # nothing listens there
+        redis_url="",
+        smtp_port=9,
+        twilio_url="http://127.0.0.1:9",
+    )
+    web = started(Gunicorn(env, tmp_path, workers=1))
+
+    for language, apology in [("en", "Something went wrong"), ("el", "Κάτι πήγε στραβά")]:
+        browser = Browser(web.url, "a-session-the-database-must-look-up", language)
+        response = browser.get("/help/")
+
+        assert response.status_code == 500
+        assert apology in response.text
+        assert 'class="site-header"' in response.text
