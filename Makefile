@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages migrations-check bench bench-mail clean
+.PHONY: run test lint format messages compilemessages migrations-check bench bench-mail fault-run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench: $(STAMP) compilemessages
 
 bench-mail: $(STAMP) compilemessages
 	$(BIN)/python bench/mail_forms.py
+
+# The production shape under a trickle of work while Redis, SMTP and the worker fail
+# (bench/fault_run.py); needs PostgreSQL (DATABASE_URL names the server) and redis-server.
+fault-run: $(STAMP) compilemessages
+	$(BIN)/python bench/fault_run.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

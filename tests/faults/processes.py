@@ -114,7 +114,7 @@ def portal_env(*, database_url: str, redis_url: str, smtp_port: int, twilio_url:
             "FIELD_ENCRYPTION_KEY": FIELD_ENCRYPTION_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
-            "SITE_URL": "http://127.0.0.1",
+            "SITE_URL": "https://localhost",
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "CELERY_BROKER_URL": redis_url,
