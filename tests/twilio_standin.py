@@ -6,6 +6,7 @@ out, every request is accepted. `accepted` lists the messages answered with 201.
 
 import json
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -16,6 +17,11 @@ class TwilioStandin:
         self.requests: list[dict] = []
         self.accepted: list[dict] = []
         self._script: list[tuple[int, dict]] = []
+        # Seconds the stand-in takes to answer, and a flag raised when a request arrives:
+        # a send in mid-flight.
+        self.delay = 0.0
+        self.received = threading.Event()
+        self.arrived: list[dict] = []  # every request, as it arrives
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -76,6 +82,10 @@ class TwilioStandin:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()
                 form = {key: values[0] for key, values in parse_qs(raw).items()}
+                standin.arrived.append(form)
+                standin.received.set()
+                if standin.delay:
+                    time.sleep(standin.delay)
                 self._send(*standin._respond(parts[2], form))
 
             def _send(self, status: int, payload: dict) -> None:

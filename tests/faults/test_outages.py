@@ -4,13 +4,17 @@ when the part is back. Outages last seconds here, not minutes: the sweeps run ev
 second (tests/faults/processes.py), and the paths are those of production."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from outbox.models import OutboundEmail
 from sms.models import SmsMessage
+from sms.services import sms_close_abandoned
 from supportpin.services import support_pin_activate
 from tests.factories import make_customer, make_user
 from tests.faults.processes import Browser, CeleryWorker, Gunicorn, portal_env, wait_until
@@ -137,6 +141,29 @@ def test_an_email_in_flight_when_its_worker_is_killed_goes_out_once_a_new_worker
         lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT, 30
     )
     assert [m["Message-ID"] for m in smtp_sink.messages].count(email.message_id) == 1
+
+
+def test_a_pin_sms_in_flight_when_its_worker_is_killed_is_never_sent_twice(
+    env, customer_browser, twilio, started, tmp_path
+):
+    twilio.delay = 60  # the provider is slow: the worker waits in mid-send
+    worker = started(CeleryWorker(env, tmp_path))
+
+    ask_for_pin_by_sms(customer_browser)
+    assert twilio.received.wait(30)
+    worker.kill()
+    twilio.delay = 0
+    started(CeleryWorker(env, tmp_path))
+    wait_until(lambda: False, 5)  # five sweeps
+
+    # The provider may have taken it: it is not sent again, and the agent is told.
+    assert len(twilio.arrived) == 1
+    [sms] = SmsMessage.objects.all()
+    assert sms.status == SmsMessage.Status.SENDING
+    sms_close_abandoned(now=timezone.now() + timedelta(minutes=settings.SMS_SENDING_STUCK_MINUTES))
+    sms.refresh_from_db()
+    assert sms.status == SmsMessage.Status.UNKNOWN
+    assert len(twilio.arrived) == 1
 
 
 def test_with_the_database_unreachable_the_error_page_is_the_portals_own(
