@@ -193,6 +193,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 CELERY_BEAT_SCHEDULE: dict = {}
+# Exactly one beat schedules (portal/beatlock.py): a second one waits as a standby and
+# takes over this many seconds after the first is gone.
+CELERY_BEAT_LOCK_SECONDS = _env_int("CELERY_BEAT_LOCK_SECONDS", 60)
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

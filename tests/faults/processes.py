@@ -4,6 +4,7 @@ workers started as in production (DEBUG off), each stopped by the test that star
 They share the test's database (committed data: the tests use `transactional_db`), an
 SMTP sink and the Twilio stand-in of this process."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -57,23 +58,36 @@ class Process:
 
     def start(self) -> "Process":
         with self.log.open("ab") as log:
+            # A group of its own: killing it kills its children too (a worker's pool and
+            # embedded beat), as stopping a service does, and leaves no orphan behind.
             self.popen = subprocess.Popen(
-                self.args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                self.args,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         return self
 
+    def _signal_group(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signum)
+
     def kill(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGKILL)
+        if self.popen is not None:
+            self._signal_group(signal.SIGKILL)
             self.popen.wait(10)
 
     def stop(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.terminate()
-            try:
+        if self.popen is None:
+            return
+        if self.popen.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        self._signal_group(signal.SIGKILL)  # whatever of the group is left
+        self.popen.wait(10)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -130,6 +144,8 @@ def portal_env(*, database_url: str, redis_url: str, smtp_port: int, twilio_url:
             "OUTBOX_RETRY_FIRST_SECONDS": "1",
             "SMS_SWEEP_SECONDS": "1",
             "SMS_REQUEUE_AFTER_SECONDS": "1",
+            # A beat killed with its worker is replaced by the next one within seconds.
+            "CELERY_BEAT_LOCK_SECONDS": "2",
         }
     )
     return env
@@ -169,6 +185,15 @@ class CeleryWorker(Process):
             self.output()[size:]
         )
         return self
+
+
+class CeleryBeat(Process):
+    """A beat on its own, as production runs it (`celery -A portal beat`)."""
+
+    def __init__(self, env: dict, folder: Path, name: str) -> None:
+        args = [sys.executable, "-m", "celery", "-A", "portal", "beat", "-l", "INFO"]
+        args += ["-s", str(folder / f"beat-schedule-{name}")]
+        super().__init__(args, env, folder / f"beat-{name}.log")
 
 
 class Browser:
