@@ -158,6 +158,7 @@ def seed() -> dict:
                         f"Bench request {n} about the mail server",
                         rng.choice(categories),
                         rng.randint(1, 5),
+                        "portal",
                         status,
                         rng.choice(agent_ids) if n % 3 else None,
                         "Firefox 128",
@@ -178,7 +179,7 @@ def seed() -> dict:
                 "tickets_ticket",
                 [
                     "id", "reference", "customer_id", "requester_id", "subject", "category_id",
-                    "priority", "status", "assignee_id", "browser", "device",
+                    "priority", "channel", "status", "assignee_id", "browser", "device",
                     "awaiting_response_since", "response_due_at", "first_response_at",
                     "sla_breached", "breach_warning_for", "created_at", "updated_at",
                     "resolved_at", "closed_at",
@@ -199,7 +200,7 @@ def seed() -> dict:
                         "f",
                         # Answers record whether they came in time (the dashboard's chart).
                         ("t" if n % 7 else "f") if from_staff and n % 10 else None,
-                        ticket[16] + timedelta(minutes=n // TICKETS),
+                        ticket[17] + timedelta(minutes=n // TICKETS),
                     )
                 )
             copy_rows(
