@@ -669,5 +669,5 @@ def dashboard_context(*, agent: User) -> dict:
         "grid": grid,
         "queue_url": reverse("admin:tickets_ticket_changelist"),
         "charts": drawn(1, charts, 640, 160),
-        "kept_charts": drawn(len(charts) + 1, kept, 320, 100),
+        "kept_charts": drawn(len(charts) + 1, kept, 200, 80),
     }
