@@ -209,8 +209,9 @@ def first_day_charted(today: date) -> date:
 
 def history(*, now: datetime) -> dict[Key, Figures]:
     """The figures of every day the charts show: the days the beat job has summarised
-    from their rows, the others (today, always) counted live. Two reads of the summary
-    rows' size plus those of figures_between, whatever the number of tickets."""
+    from their rows, the others (today, always) counted live from the first of them on.
+    One read of at most 15 rows a day plus the queries of figures_between, whatever the
+    number of tickets."""
     today = now.astimezone(ATHENS).date()
     first = first_day_charted(today)
     counts = ("opened", "solved", "first_answers", "first_answers_in_time")
