@@ -2,7 +2,8 @@
 
 Seeds PostgreSQL (DATABASE_URL, required) with 10,000 customers, 100,000 tickets,
 300,000 messages and 10,000 help centre articles in 4 languages through COPY (once;
-later runs reuse them), starts gunicorn with 2
+later runs reuse them), summarises the past days for the dashboard as the hourly beat
+job does, starts gunicorn with 2
 workers, logs in a customer and an agent, and measures sequential requests after a
 warm-up (median and p95), then requests per second on the admin queue with 16 concurrent
 connections. Prints a table and writes bench/RESULTS.md.
@@ -158,6 +159,7 @@ def seed() -> dict:
                         f"Bench request {n} about the mail server",
                         rng.choice(categories),
                         rng.randint(1, 5),
+                        "portal",
                         status,
                         rng.choice(agent_ids) if n % 3 else None,
                         "Firefox 128",
@@ -178,7 +180,7 @@ def seed() -> dict:
                 "tickets_ticket",
                 [
                     "id", "reference", "customer_id", "requester_id", "subject", "category_id",
-                    "priority", "status", "assignee_id", "browser", "device",
+                    "priority", "channel", "status", "assignee_id", "browser", "device",
                     "awaiting_response_since", "response_due_at", "first_response_at",
                     "sla_breached", "breach_warning_for", "created_at", "updated_at",
                     "resolved_at", "closed_at",
@@ -199,7 +201,7 @@ def seed() -> dict:
                         "f",
                         # Answers record whether they came in time (the dashboard's chart).
                         ("t" if n % 7 else "f") if from_staff and n % 10 else None,
-                        ticket[16] + timedelta(minutes=n // TICKETS),
+                        ticket[17] + timedelta(minutes=n // TICKETS),
                     )
                 )
             copy_rows(
@@ -336,6 +338,20 @@ def seed_help_centre() -> None:
         cursor.execute("ANALYZE helpcentre_article")
         cursor.execute("ANALYZE helpcentre_articleversion")
     print(f"bench: help centre seeded in {time.perf_counter() - started:.0f} s")
+
+
+def summarise_days() -> None:
+    """What the hourly beat job keeps in production: the summary rows of the past days
+    the dashboard charts (today is counted live)."""
+    from django.utils import timezone
+
+    from tickets import dashboard, services
+
+    started = time.perf_counter()
+    days = dashboard.days_to_summarise(now=timezone.now())
+    for day in days:
+        services.day_figures_summarise(day=day)
+    print(f"bench: {len(days)} days summarised in {time.perf_counter() - started:.1f} s")
 
 
 def bench_people() -> dict:
@@ -475,6 +491,7 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     people = seed()
     seed_help_centre()
+    summarise_days()
     import requests
 
     port = free_port()
@@ -493,6 +510,7 @@ def main() -> None:
             ("ticket page /tickets/<ref>/", customer, f"/tickets/{ticket.reference}/"),
             ("admin queue", agent, "/admin/tickets/ticket/"),
             ("admin dashboard", agent, "/admin/tickets/ticket/dashboard/"),
+            ("admin home (the dashboard, then the apps)", agent, "/admin/"),
             ("admin ticket page", agent, f"/admin/tickets/ticket/{ticket.pk}/change/"),
             ("help search, English", requests.Session(), "/help/search/?q=password+backup"),
             ("help search, Greek", greek, "/help/search/?q=λογαριασμος+πληρωμη"),

@@ -449,6 +449,11 @@ CELERY_BEAT_SCHEDULE["tickets-purge-pending-uploads"] = {
     "task": "tickets.tasks.purge_pending_uploads",
     "schedule": 60 * 60,
 }
+# The agents' dashboard charts past days from summary rows, counted again every hour.
+CELERY_BEAT_SCHEDULE["tickets-summarise-days"] = {
+    "task": "tickets.tasks.summarise_days",
+    "schedule": 60 * 60,
+}
 
 # --- Email channel (mailin) ----------------------------------------------------------
 # Support mailboxes to poll, comma-separated: imaps://user%40example.com:password@host/INBOX.

@@ -540,51 +540,11 @@ class TicketAdmin(admin.ModelAdmin):
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
-        now = timezone.now()
-        numbers = dashboard.now_numbers(agent=request.user, now=now)
-        statuses = [(s, label) for s, label in Ticket.Status.choices if s in Ticket.ACTIVE_STATUSES]
-        grid = [
-            {
-                "priority": priority,
-                "label": label,
-                "cells": [
-                    {
-                        "status": status,
-                        "count": numbers.by_priority_and_status.get((priority, status), 0),
-                    }
-                    for status, _label in statuses
-                ],
-            }
-            for priority, label in dashboard.priorities()
-        ]
-        opened, solved = dashboard.opened_and_solved(now=now)
-        day, week, plan, age = gettext("Day"), gettext("Week of"), gettext("Plan"), gettext("Age")
-        charts = [
-            (opened, day, 5),
-            (solved, day, 5),
-            *((series, week, 2) for series in dashboard.first_response_kept(now=now)),
-            (dashboard.first_response_hours(now=now), plan, 1),
-            (dashboard.backlog_age(numbers), age, 1),
-        ]
         context = {
             **self.admin_site.each_context(request),
             "title": pgettext("agents", "Dashboard"),
             "opts": self.opts,
-            "now": numbers,
-            "statuses": statuses,
-            "grid": grid,
-            "queue_url": reverse("admin:tickets_ticket_changelist"),
-            "charts": [
-                {
-                    "id": f"chart-{index}",
-                    "series": series,
-                    "label_heading": heading,
-                    "width": 640,
-                    "height": 160,
-                    "bars": dashboard.bars(series, every=every),
-                }
-                for index, (series, heading, every) in enumerate(charts, start=1)
-            ],
+            **dashboard_context(agent=request.user),
         }
         return TemplateResponse(request, "admin/tickets/dashboard.html", context)
 
@@ -656,3 +616,58 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: CannedReply | None = None) -> bool:
         return request.user.is_active and request.user.is_staff
+
+
+def dashboard_context(*, agent: User) -> dict:
+    """What the agents' dashboard shows (its page, and the admin's home page for staff):
+    the numbers of now, the grid of open requests, and the charts with their SVG bars."""
+    now = timezone.now()
+    numbers = dashboard.now_numbers(agent=agent, now=now)
+    statuses = [(s, label) for s, label in Ticket.Status.choices if s in Ticket.ACTIVE_STATUSES]
+    grid = [
+        {
+            "priority": priority,
+            "label": label,
+            "cells": [
+                {
+                    "status": status,
+                    "count": numbers.by_priority_and_status.get((priority, status), 0),
+                }
+                for status, _label in statuses
+            ],
+        }
+        for priority, label in dashboard.priorities()
+    ]
+    figures = dashboard.history(now=now)
+    opened, solved = dashboard.opened_and_solved(now=now, figures=figures)
+    day, week, plan, age = gettext("Day"), gettext("Week of"), gettext("Plan"), gettext("Age")
+    charts = [
+        (opened, day, 5),
+        (solved, day, 5),
+        (dashboard.first_response_hours(now=now, figures=figures), plan, 1),
+        (dashboard.backlog_age(numbers), age, 1),
+    ]
+    # Small multiples: one chart per plan and priority, on the same 0-100 scale.
+    kept = [(series, week, 3) for series in dashboard.first_response_kept(now=now, figures=figures)]
+
+    def drawn(start: int, chosen: list, width: int, height: int) -> list[dict]:
+        return [
+            {
+                "id": f"chart-{index}",
+                "series": series,
+                "label_heading": heading,
+                "width": width,
+                "height": height,
+                "bars": dashboard.bars(series, width=width, height=height, every=every),
+            }
+            for index, (series, heading, every) in enumerate(chosen, start=start)
+        ]
+
+    return {
+        "now": numbers,
+        "statuses": statuses,
+        "grid": grid,
+        "queue_url": reverse("admin:tickets_ticket_changelist"),
+        "charts": drawn(1, charts, 640, 160),
+        "kept_charts": drawn(len(charts) + 1, kept, 200, 80),
+    }

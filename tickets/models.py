@@ -247,6 +247,12 @@ class Ticket(models.Model):
                 name="tickets_solved",
                 condition=models.Q(resolved_at__isnull=False),
             ),
+            # The dashboard's numbers of now: one index-only pass over the open requests.
+            models.Index(
+                fields=["priority", "status", "response_due_at", "assignee", "created_at"],
+                name="tickets_open_now",
+                condition=models.Q(status__in=["new", "open", "waiting"]),
+            ),
             # The dashboard's time to a first answer.
             models.Index(
                 fields=["first_response_at"],
@@ -457,3 +463,33 @@ class CannedReply(models.Model):
         for name in self.PLACEHOLDERS:
             text = text.replace("{" + name + "}", values.get(name, ""))
         return text
+
+
+class DayFigures(models.Model):
+    """What happened on one day (Athens) to the requests of one plan and priority: the
+    history the agents' dashboard charts, kept by the beat job tickets.tasks.summarise_days
+    and recomputed from the tickets and messages (never edited by hand)."""
+
+    day = models.DateField()
+    plan = models.CharField(max_length=20, choices=Customer.Plan.choices)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices)
+    opened = models.PositiveIntegerField(default=0)
+    # Requests whose current resolution fell on this day (a reopened request moves on).
+    solved = models.PositiveIntegerField(default=0)
+    # Each request's first answer whose timeliness was recorded, and those in time.
+    first_answers = models.PositiveIntegerField(default=0)
+    first_answers_in_time = models.PositiveIntegerField(default=0)
+    # The business hours each request first answered this day waited: a list, so that the
+    # median and the 90th percentile of any run of days are exact.
+    first_answer_hours = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "plan", "priority"], name="tickets_day_figures_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.plan} {self.priority}"

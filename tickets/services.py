@@ -4,7 +4,7 @@ notifications queued on commit to the login's registered address only (seed 002)
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -12,16 +12,18 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Customer, User
 from mailin.addressing import notification_headers
 from portal.mail import email_user
-from tickets import selectors
+from tickets import dashboard, selectors
 from tickets.attachments import ALLOWED_TYPES, CheckedFile, make_thumbnail
 from tickets.models import (
     Attachment,
     Category,
     Channel,
+    DayFigures,
     PendingUpload,
+    Priority,
     ReferenceCounter,
     Ticket,
     TicketEvent,
@@ -502,3 +504,29 @@ def pending_uploads_purge(*, older_than: datetime) -> int:
     for pending in stale:
         transaction.on_commit(lambda name=pending.file.name: private_storage.delete(name))
     return len(stale)
+
+
+@transaction.atomic
+def day_figures_summarise(*, day: date) -> int:
+    """Count one past Athens day's figures again from the tickets and messages, and keep
+    them as that day's summary rows for the dashboard (one per plan and priority, zeros
+    included, so that a summarised day is told from one that is not). Derived data that
+    nobody edits: no history is recorded. Returns the rows written."""
+    start = dashboard.midnight(day)
+    counted = dashboard.figures_between(start, dashboard.midnight(day + timedelta(days=1)))
+    computed_at = _now()
+    DayFigures.objects.filter(day=day).delete()
+    rows = DayFigures.objects.bulk_create(
+        [
+            DayFigures(
+                day=day,
+                plan=plan,
+                priority=priority,
+                computed_at=computed_at,
+                **vars(counted.get((day, plan, priority), dashboard.Figures())),
+            )
+            for plan in Customer.Plan.values
+            for priority in Priority.values
+        ]
+    )
+    return len(rows)

@@ -3,13 +3,13 @@ one ticket that fails cannot stop the others; each of those tasks calls a servic
 locks the row and checks again, so a task that runs twice does no harm."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from tickets import selectors, services
+from tickets import dashboard, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +21,11 @@ def retry_delay(retries: int) -> int:
     return min(30 * 2**retries, 1800)
 
 
-def _retry_or_give_up(task: Task, ticket_id: int) -> bool:
+def _retry_or_give_up(task: Task, what: int | str) -> bool:
     if task.request.retries >= MAX_RETRIES:
-        # The next run of the beat job picks the ticket up again if it still qualifies.
-        logger.exception("%s gave up on ticket %s", task.name, ticket_id)
+        # The next run of the beat job picks the ticket (or day) up again if it still
+        # qualifies.
+        logger.exception("%s gave up on %s", task.name, what)
         return False
     raise task.retry(countdown=retry_delay(task.request.retries)) from None
 
@@ -69,3 +70,21 @@ def warn_of_breach(self: Task, ticket_id: int) -> bool:
 def purge_pending_uploads() -> int:
     kept_for = timedelta(hours=settings.TICKETS_KEPT_UPLOAD_HOURS)
     return services.pending_uploads_purge(older_than=timezone.now() - kept_for)
+
+
+@shared_task
+def summarise_days() -> int:
+    """Hourly: hand each past day the dashboard charts to summarise_day, so that the
+    charts read summary rows and count only today live."""
+    days = dashboard.days_to_summarise(now=timezone.now())
+    for day in days:
+        summarise_day.delay(day.isoformat())
+    return len(days)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def summarise_day(self: Task, day: str) -> int:
+    try:
+        return services.day_figures_summarise(day=date.fromisoformat(day))
+    except Exception:
+        return _retry_or_give_up(self, day)
