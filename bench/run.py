@@ -171,6 +171,7 @@ def seed() -> dict:
                         created + timedelta(hours=3),
                         created + timedelta(hours=3) if status in ("resolved", "closed") else None,
                         created + timedelta(days=8) if status == "closed" else None,
+                        "portal",
                     )
                 )
             copy_rows(
@@ -181,7 +182,7 @@ def seed() -> dict:
                     "priority", "status", "assignee_id", "browser", "device",
                     "awaiting_response_since", "response_due_at", "first_response_at",
                     "sla_breached", "breach_warning_for", "created_at", "updated_at",
-                    "resolved_at", "closed_at",
+                    "resolved_at", "closed_at", "channel",
                 ],
                 tickets,
             )  # fmt: skip
