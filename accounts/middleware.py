@@ -26,7 +26,9 @@ class TwoFactorMiddleware:
 
     The login view asks for the code before it logs the session in; this catches the
     sessions logged in another way (the admin's login form, a session that predates the
-    login's 2FA), on every page including the Support PIN bar's refresh."""
+    login's 2FA), on every page including the Support PIN bar's refresh. A login without
+    a second factor, the most common, costs no query: its copy of the answer is read
+    with it (`User.has_second_factor`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,7 +36,12 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            if not user.is_verified() and second_step_required(user):
+            if (
+                not user.is_verified()
+                and user.has_second_factor
+                # The device tables have the last word before the session is logged out.
+                and second_step_required(user)
+            ):
                 return second_step_from_session(request, user)
             if (
                 user.is_staff

@@ -131,6 +131,19 @@ class User(AbstractUser):
     # the row stays only so that the customer's requests keep their author.
     erased_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 
+    # Copies of what other tables hold, read on every page with the login so that no page
+    # asks those tables. Each is written by the one place that changes what it copies,
+    # with an UPDATE (never by a save of the login, see save()):
+    # whether the login has a confirmed second factor (accounts.mfa.services: every
+    # device's save and delete), and whether its Support PIN is on (supportpin.services).
+    has_second_factor = models.BooleanField(
+        _("has two-factor authentication"), default=False, editable=False
+    )
+    has_active_support_pin = models.BooleanField(
+        _("has an active Support PIN"), default=False, editable=False
+    )
+    DENORMALISED_FIELDS = ("has_second_factor", "has_active_support_pin")
+
     objects = PortalUserManager()
 
     REQUIRED_FIELDS = ["email"]
@@ -145,6 +158,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name()
+
+    def save(self, **kwargs) -> None:
+        # A login read before another request changed a copied flag (a device confirmed
+        # while a password change was under way) must not write the old value back.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            skipped = {*self.DENORMALISED_FIELDS, *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in skipped
+            ]
+        super().save(**kwargs)
 
     def get_full_name(self) -> str:
         if self.erased_at:

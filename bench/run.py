@@ -7,16 +7,24 @@ job does, starts gunicorn with 2
 workers, logs in a customer and an agent, and measures sequential requests after a
 warm-up (median and p95), then requests per second on the admin queue with 16 concurrent
 connections. Prints a table and writes bench/RESULTS.md.
+
+`bench/run.py --compare REF` serves the portal at commit REF too (from a temporary
+folder, on the same database, migrated by this commit) and sends each page's requests to
+the two servers in turn, one and then the other: a change is judged by the ratio of the
+two in one run, which a busy machine slows alike. It prints the table and writes nothing.
 """
 
+import argparse
 import io
 import os
 import platform
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -402,12 +410,26 @@ SERVER_ENV = {
 }
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
+def checkout(ref: str) -> Path:
+    """The portal at commit `ref` in a temporary folder, ready to be served: its
+    translations compiled and its static files collected."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-compare-"))
+    archive = subprocess.run(
+        ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    env = {**os.environ, **SERVER_ENV}
+    for command in (["compilemessages", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=folder, env=env, check=True)
+    return folder
+
+
+def start_gunicorn(port: int, folder: Path = ROOT) -> subprocess.Popen:
     env = {**os.environ, **SERVER_ENV}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning"],
-        cwd=ROOT,
+        cwd=folder,
         env=env,
     )  # fmt: skip
     for _ in range(100):
@@ -433,6 +455,28 @@ def measure(session, url: str) -> tuple[float, float]:
         assert response.status_code == 200
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def measure_alternating(session, urls: list[str]) -> list[tuple[float, float]]:
+    """(median, p95) of each of `urls` (the same page on two servers), requested in turn."""
+    for _ in range(WARM_UP):
+        for url in urls:
+            response = session.get(url, allow_redirects=False)
+            assert response.status_code == 200, (url, response.status_code)
+    timings: list[list[float]] = [[] for _ in urls]
+    for n in range(SAMPLES):
+        # Each server goes first in every other round, so that neither always follows.
+        order = list(enumerate(urls)) if n % 2 == 0 else list(reversed(list(enumerate(urls))))
+        for index, url in order:
+            started = time.perf_counter()
+            response = session.get(url, allow_redirects=False)
+            timings[index].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+    results = []
+    for values in timings:
+        values.sort()
+        results.append((statistics.median(values), values[int(len(values) * 0.95) - 1]))
+    return results
 
 
 def throughput(base: str, cookie: str, path: str) -> float:
@@ -477,6 +521,9 @@ def machine() -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--compare", metavar="REF", help="a commit to measure against, in turns")
+    args = parser.parse_args()
     refuse_without_postgres()
     host = machine()
     os.environ.update(SERVER_ENV)
@@ -496,6 +543,10 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    if args.compare:
+        other_port = free_port()
+        other_folder = checkout(args.compare)
+        other_server = start_gunicorn(other_port, other_folder)
     server = start_gunicorn(port)
     try:
         customer, agent = requests.Session(), requests.Session()
@@ -508,6 +559,7 @@ def main() -> None:
         pages = [
             ("customer list /tickets/", customer, "/tickets/"),
             ("ticket page /tickets/<ref>/", customer, f"/tickets/{ticket.reference}/"),
+            ("customer dashboard /dashboard/", customer, "/dashboard/"),
             ("admin queue", agent, "/admin/tickets/ticket/"),
             ("admin dashboard", agent, "/admin/tickets/ticket/dashboard/"),
             ("admin home (the dashboard, then the apps)", agent, "/admin/"),
@@ -518,14 +570,29 @@ def main() -> None:
             ("help suggestions", customer, "/help/suggestions/?q=mailbox+quota+error"),
             ("help article", requests.Session(), "/help/articles/bench-00042/"),
         ]
-        rows = []
-        for name, session, path in pages:
-            median, p95 = measure(session, base + path)
-            rows.append((name, median, p95))
-        rate = throughput(base, agent_cookie, "/admin/tickets/ticket/")
+        if args.compare:
+            other_base = f"http://127.0.0.1:{other_port}"
+            compared = [
+                (name, *measure_alternating(session, [base + path, other_base + path]))
+                for name, session, path in pages
+            ]
+        else:
+            rows = []
+            for name, session, path in pages:
+                median, p95 = measure(session, base + path)
+                rows.append((name, median, p95))
+            rate = throughput(base, agent_cookie, "/admin/tickets/ticket/")
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if args.compare:
+            other_server.terminate()
+            other_server.wait(timeout=10)
+            shutil.rmtree(other_folder)
+
+    if args.compare:
+        print_comparison(host, args.compare, compared)
+        return
 
     lines = [
         f"Machine: {host}",
@@ -542,9 +609,29 @@ def main() -> None:
     ]
     report = "\n".join(lines)
     print(report)
-    (ROOT / "bench" / "RESULTS.md").write_text(
-        "# Benchmark results (`make bench`)\n\n" + report + "\n", encoding="utf-8"
+    results = ROOT / "bench" / "RESULTS.md"
+    # The sections written by hand below the figures (where the time goes) are kept.
+    previous = results.read_text(encoding="utf-8") if results.exists() else ""
+    kept = previous[previous.find("\n## ") :] if "\n## " in previous else ""
+    results.write_text(
+        "# Benchmark results (`make bench`)\n\n" + report + "\n" + kept, encoding="utf-8"
     )
+
+
+def print_comparison(host: str, ref: str, compared: list) -> None:
+    print(f"Machine: {host}")
+    print(
+        f"this commit against {ref}, the same page requested of each in turn "
+        f"({WARM_UP} warm-up then {SAMPLES} rounds); ratio = this / {ref}"
+    )
+    print()
+    print(f"| page | this median / p95 ms | {ref} median / p95 ms | ratio of medians | of p95 |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (median, p95), (other_median, other_p95) in compared:
+        print(
+            f"| {name} | {median:.1f} / {p95:.1f} | {other_median:.1f} / {other_p95:.1f} "
+            f"| {median / other_median:.2f} | {p95 / other_p95:.2f} |"
+        )
 
 
 if __name__ == "__main__":

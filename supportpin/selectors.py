@@ -50,8 +50,9 @@ def pin_display(support_pin: SupportPin, at: datetime) -> PinDisplay:
 
 
 def pin_bar_for(user: User, at: datetime | None = None) -> PinDisplay | None:
-    """What the bar shows to `user`, or None when it is not shown. One query at most."""
-    if not may_use_support_pin(user):
+    """What the bar shows to `user`, or None when it is not shown. One query when it is
+    shown, none when it is not: the login carries whether its PIN is on."""
+    if not may_use_support_pin(user) or not user.has_active_support_pin:
         return None
     support_pin = active_support_pin(user)
     if support_pin is None:

@@ -44,6 +44,12 @@ def _locked_pin(user: User) -> SupportPin | None:
     return SupportPin.objects.select_for_update().filter(user=user).first()
 
 
+def _active_flag_set(user: User, value: bool) -> None:
+    """The login's copy of whether its PIN is on, read by the bar on every page."""
+    User.objects.filter(pk=user.pk).update(has_active_support_pin=value)
+    user.has_active_support_pin = value
+
+
 @transaction.atomic
 def support_pin_activate(
     *, user: User, acting_user: User, ip_address: str | None = None
@@ -62,6 +68,7 @@ def support_pin_activate(
     support_pin.is_active = True
     support_pin.activated_at = now
     support_pin.save()
+    _active_flag_set(user, True)
     _event(user=user, kind=PinEvent.Kind.ACTIVATED, actor=acting_user, ip_address=ip_address)
     return support_pin
 
@@ -74,6 +81,7 @@ def support_pin_deactivate(*, user: User, acting_user: User, ip_address: str | N
     support_pin.is_active = False
     support_pin.verified_until = None
     support_pin.save(update_fields=["is_active", "verified_until"])
+    _active_flag_set(user, False)
     _event(user=user, kind=PinEvent.Kind.DEACTIVATED, actor=acting_user, ip_address=ip_address)
 
 

@@ -98,16 +98,17 @@ def session_start(
 
 def session_seen(
     *, session: SignedInSession, session_key: str, ip_address: str | None, at: datetime
-) -> None:
+) -> datetime:
     """The session made a request: its last activity moves at most once a minute (a write
     on every request would cost more than the minute tells), and its key follows the
-    session when Django changed it (on a password change)."""
+    session when Django changed it (on a password change). Returns the last activity."""
     stale = at - session.last_seen_at >= timedelta(seconds=settings.SESSION_ACTIVITY_SECONDS)
     if not stale and session.session_key == session_key:
-        return
+        return session.last_seen_at
     SignedInSession.objects.filter(pk=session.pk).update(
         last_seen_at=at, session_key=session_key, ip_address=ip_address
     )
+    return at
 
 
 def _end(sessions: list[SignedInSession]) -> None:

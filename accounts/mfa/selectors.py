@@ -11,16 +11,19 @@ def confirmed_devices(user: User) -> list[Device]:
     return list(devices_for_user(user, confirmed=True))
 
 
-def _any_device(user: User, models: list[type[Device]]) -> bool:
-    # One query for all the device tables: this runs on every page of a logged-in login.
+def _any_device(user: User | int, models: list[type[Device]]) -> bool:
+    # One query for all the device tables.
     querysets = [model.objects.filter(user=user, confirmed=True).values("pk") for model in models]
     if not querysets:
         return False
     return querysets[0].union(*querysets[1:], all=True).exists()
 
 
-def second_step_required(user: User) -> bool:
-    """A login with a confirmed device gives a code or a passkey after its password."""
+def second_step_required(user: User | int) -> bool:
+    """A login with a confirmed device gives a code or a passkey after its password.
+
+    Asks the device tables; every page reads the login's copy of the answer instead,
+    `User.has_second_factor` (kept by accounts.mfa.services)."""
     return _any_device(user, list(device_classes()))
 
 

@@ -25,7 +25,7 @@ from accounts.activity.services import security_notice_send, sessions_end_others
 from accounts.codes import new_nonce
 from accounts.mfa import methods
 from accounts.mfa.methods import Method, code_format_ok, method_of, normalize_code
-from accounts.mfa.selectors import primary_methods
+from accounts.mfa.selectors import primary_methods, second_step_required
 from accounts.mobile import texts
 from accounts.models import (
     AccountEvent,
@@ -81,6 +81,47 @@ def _settings_changed(user: User) -> None:
     """A 2FA setting changed: browsers remembered until now give a code again."""
     _state(user)
     TwoFactorState.objects.filter(user=user).update(generation=F("generation") + 1)
+
+
+# --- The login's copy of "has a second factor" ----------------------------------------
+#
+# User.has_second_factor lets every page know, without asking the device tables, whether
+# a session that has not given its second step must give it. Devices are written by our
+# services, but also by django-otp's admin and django-otp-webauthn's views, which call
+# none of them: so the copy follows every save and delete of a device (receivers
+# connected in accounts.apps), whoever makes it.
+
+
+def _flag_set(device: Device, value: bool) -> None:
+    User.objects.filter(pk=device.user_id).update(has_second_factor=value)
+    if type(device).user.is_cached(device):
+        device.user.has_second_factor = value
+
+
+def second_factor_flag_refresh(*, device: Device) -> None:
+    """Copy onto the device's login whether it has a confirmed device now."""
+    with transaction.atomic():
+        # The login's row is locked before the devices are read, so that two changes of
+        # its devices at once (one confirmed, one removed) take turns and the second
+        # reads what the first wrote.
+        User.objects.select_for_update().filter(pk=device.user_id).values_list("pk").first()
+        _flag_set(device, second_step_required(device.user_id))
+
+
+def device_saved(sender: type[Device], instance: Device, **kwargs: object) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "confirmed" not in update_fields:
+        return  # a code checked, a counter moved: the device is as confirmed as it was
+    if instance.confirmed:
+        # Written even when already on: the row's lock makes a removal of another device
+        # at the same time wait for this one, and then see it.
+        _flag_set(instance, True)
+    else:
+        second_factor_flag_refresh(device=instance)
+
+
+def device_deleted(sender: type[Device], instance: Device, **kwargs: object) -> None:
+    second_factor_flag_refresh(device=instance)
 
 
 # --- Checking codes -------------------------------------------------------------------

@@ -90,6 +90,7 @@ def _erase(user: User, *, at: datetime) -> None:
     TwoFactorState.objects.filter(user=user).delete()
     MobileVerification.objects.filter(user=user).delete()
     SupportPin.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(has_active_support_pin=False)
     PinEvent.objects.filter(user=user).delete()
     _delete_files(PendingUpload.objects.filter(owner=user), "file")
     _delete_files(DataExport.objects.filter(user=user), "file")

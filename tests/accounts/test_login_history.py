@@ -208,7 +208,7 @@ def test_the_security_page_takes_the_same_queries_for_many_attempts_and_sessions
     login_attempt_record(
         user=owner, outcome="success", method="password", ip_address=None, user_agent=""
     )
-    with django_assert_max_num_queries(60) as few:
+    with django_assert_max_num_queries(21) as few:
         client.get(SECURITY)
     for index in range(30):
         login_attempt_record(

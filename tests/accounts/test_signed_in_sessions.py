@@ -114,6 +114,51 @@ def test_a_session_unlisted_by_sign_out_is_logged_out_even_if_the_store_still_ha
     assert not is_logged_in(phone)
 
 
+def index_reads(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert is_logged_in(client)
+    return sum('FROM "accounts_signedinsession"' in q["sql"] for q in queries)
+
+
+def test_the_index_is_read_when_last_active_is_due_to_move_not_on_every_request(owner):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = signed_in_by_form(owner)
+        assert index_reads(client) == 1
+        assert index_reads(client) == 0
+    with time_machine.travel(start + timedelta(seconds=59), tick=False):
+        assert index_reads(client) == 0
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        assert index_reads(client) == 1
+        assert index_reads(client) == 0
+    assert session_of(client).last_seen_at == start + timedelta(seconds=60)
+
+
+def test_sign_out_ends_a_session_at_once_even_just_after_its_index_was_read(owner):
+    laptop = signed_in_by_form(owner)
+    phone = signed_in_by_form(owner, agent=SAFARI_IPHONE)
+    assert is_logged_in(phone)
+
+    laptop.post(end_url(session_of(phone)))
+
+    assert not is_logged_in(phone)
+
+
+def test_a_new_session_key_reads_the_index_at_once(owner):
+    laptop = signed_in_by_form(owner)
+    assert is_logged_in(laptop)
+    laptop.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert index_reads(laptop) == 1
+    assert session_of(laptop).session_key == laptop.session.session_key
+
+
 def test_a_login_racing_sign_out_everywhere_leaves_no_session_alive(owner, monkeypatch):
     """The worst interleaving: the new session is indexed, then "Sign out everywhere
     else" runs on the laptop before the login's response is sent."""

@@ -100,3 +100,13 @@ def test_argon2_is_the_first_password_hasher():
 
 def test_celery_takes_its_broker_from_redis_url():
     assert (os.environ.get("REDIS_URL") or "") == settings.CELERY_BROKER_URL
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django keeps compiled templates (the cached loader) when no loaders are listed:
+    listing some would turn it off."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    assert "loaders" not in settings.TEMPLATES[0]["OPTIONS"]
+    assert [type(loader) for loader in engines["django"].engine.template_loaders] == [Loader]

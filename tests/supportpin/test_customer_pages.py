@@ -134,6 +134,54 @@ def test_the_bar_adds_at_most_one_query(owner_client, owner, django_assert_max_n
     assert format_pin(pin_of(owner)) in page.text
 
 
+def pin_queries(client) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("portal:dashboard"))
+    assert page.status_code == 200
+    return [q["sql"] for q in queries if "supportpin_supportpin" in q["sql"]]
+
+
+def test_a_login_whose_pin_is_off_costs_no_pin_query(owner_client, owner):
+    from supportpin.services import support_pin_deactivate
+
+    assert pin_queries(owner_client) == []
+    activate_pin(owner)
+    assert len(pin_queries(owner_client)) == 1
+    support_pin_deactivate(user=owner, acting_user=owner)
+
+    assert pin_queries(owner_client) == []
+    assert "data-pin-bar" not in owner_client.get(reverse("portal:dashboard")).text
+
+
+def test_a_member_who_may_not_use_the_pin_costs_no_pin_query(member_client, member):
+    member.can_use_support_pin = True
+    member.mobile = "+306912345671"
+    member.save()
+    activate_pin(member)
+    member.can_use_support_pin = False
+    member.save()
+
+    assert pin_queries(member_client) == []
+
+
+def test_a_deleted_login_keeps_no_pin_on(customer):
+    from accounts.privacy.services import login_delete
+    from tests.factories import make_user
+
+    member = make_user("pia.member", customer=customer, role=User.Role.MEMBER)
+    member.can_use_support_pin = True
+    member.mobile = "+306912345679"
+    member.save()
+    activate_pin(member)
+
+    login_delete(user=member)
+
+    assert not User.objects.get(pk=member.pk).has_active_support_pin
+
+
 def test_refresh_endpoint_gives_the_new_pin_after_the_half_hour(owner_client, owner):
     activate_pin(owner)
     with time_machine.travel(datetime(2025, 6, 2, 9, 29, 59, tzinfo=UTC), tick=False):

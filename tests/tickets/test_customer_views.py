@@ -320,7 +320,7 @@ def test_the_list_takes_the_same_queries_for_many_tickets(
 ):
     url = reverse("tickets:list")
     open_ticket()
-    with django_assert_max_num_queries(7) as few:
+    with django_assert_max_num_queries(5) as few:
         owner_client.get(url)
     for index in range(15):
         open_ticket(requester=member if index % 2 else None, subject=f"Issue {index}")
@@ -335,7 +335,7 @@ def test_the_ticket_page_takes_the_same_queries_for_a_long_thread(
 
     ticket = open_ticket()
     url = reverse("tickets:detail", args=[ticket.reference])
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(7) as few:
         owner_client.get(url)
     for index in range(6):
         services.ticket_reply_as_agent(ticket=ticket, agent=agent, body=f"answer {index}")
