@@ -40,6 +40,9 @@ DEBUG = _env_bool("DEBUG", default=True)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
+# Keys SECRET_KEY replaced, still accepted for what they signed (sessions, reset and
+# activation links, cookies) until those expire: README, "Rotating the keys".
+SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS", [])
 if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
 

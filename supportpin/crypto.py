@@ -41,3 +41,9 @@ def encrypt_secret(secret: bytes) -> str:
 @sensitive_variables()
 def decrypt_secret(token: str) -> bytes:
     return _fernet().decrypt(token.encode())
+
+
+@sensitive_variables()
+def reencrypt_secret(token: str) -> str:
+    """The same secret encrypted with the first key (the one that encrypts now)."""
+    return _fernet().rotate(token.encode()).decode()

@@ -17,7 +17,7 @@ from portal.exceptions import Refusal
 from portal.mail import email_user
 from sms.models import SmsMessage
 from sms.services import sms_inbound_record, sms_queue
-from supportpin.crypto import decrypt_secret, encrypt_secret
+from supportpin.crypto import decrypt_secret, encrypt_secret, reencrypt_secret
 from supportpin.models import AssistedAction, PinEvent, SupportPin, VerificationAttempt
 from supportpin.pin import new_secret, pin_accepted_until, pin_matches
 from supportpin.selectors import may_use_support_pin
@@ -305,3 +305,19 @@ def assisted_action_record(
         history_url=f"{settings.SITE_URL}{reverse('supportpin:history')}",
     )
     return action
+
+
+def support_pin_secrets_reencrypt() -> int:
+    """After a new key is put first in FIELD_ENCRYPTION_KEY: encrypt every PIN secret with
+    it, so that the old key can be removed. A secret replaced meanwhile (a regenerated PIN)
+    is left as its writer made it. The PINs do not change. Returns how many were rewritten.
+    """
+    rewritten = 0
+    rows = SupportPin.objects.values_list("pk", "encrypted_secret").order_by("pk")
+    for pk, token in rows.iterator(chunk_size=500):
+        fresh = reencrypt_secret(token)
+        if fresh != token:
+            rewritten += SupportPin.objects.filter(pk=pk, encrypted_secret=token).update(
+                encrypted_secret=fresh
+            )
+    return rewritten
