@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages migrations-check bench bench-mail fault-run clean
+.PHONY: run test lint format messages compilemessages migrations-check bench bench-mail fault-run backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,16 @@ bench-mail: $(STAMP) compilemessages
 # (bench/fault_run.py); needs PostgreSQL (DATABASE_URL names the server) and redis-server.
 fault-run: $(STAMP) compilemessages
 	$(BIN)/python bench/fault_run.py
+
+# The database and the private files into backups/<date-time>/ (or BACKUP=folder), and
+# back into an empty database and files folder (README, "Backups and the restore drill").
+BACKUP ?= backups/$(shell date +%Y%m%d-%H%M%S)
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: $(STAMP)
+	@[ -n "$(BACKUP)" ] && [ -d "$(BACKUP)" ] || { echo "restore: BACKUP=folder is required"; exit 1; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
