@@ -22,6 +22,8 @@ class TwilioStandin:
         self.delay = 0.0
         self.received = threading.Event()
         self.arrived: list[dict] = []  # every request, as it arrives
+        # Called with each request's form as it arrives (a test moving its clock).
+        self.on_request = None
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -84,6 +86,8 @@ class TwilioStandin:
                 form = {key: values[0] for key, values in parse_qs(raw).items()}
                 standin.arrived.append(form)
                 standin.received.set()
+                if standin.on_request is not None:
+                    standin.on_request(form)
                 if standin.delay:
                     time.sleep(standin.delay)
                 self._send(*standin._respond(parts[2], form))

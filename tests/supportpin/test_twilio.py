@@ -1,12 +1,15 @@
 """The Twilio backend over real HTTP through the official SDK, against a local stand-in;
 and the two Twilio webhooks, signed with Twilio's own RequestValidator."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from sms import SmsPermanentError, SmsTransientError
@@ -132,23 +135,33 @@ def test_server_errors_are_retried_with_backoff_until_success(
     assert SmsMessage.objects.get().status == SmsMessage.Status.SENT
 
 
-def test_retry_delays_grow_exponentially_and_are_capped():
+def test_retry_delays_grow_exponentially_and_are_capped_at_a_minute():
     from supportpin.tasks import retry_delay
 
-    assert [retry_delay(n) for n in range(8)] == [5, 10, 20, 40, 80, 160, 300, 300]
+    assert [retry_delay(n) for n in range(6)] == [5, 10, 20, 40, 60, 60]
 
 
-def test_persistent_server_errors_give_up_after_the_last_retry(
-    owner_client, owner, twilio_standin, eager_retries
+@pytest.mark.parametrize("status, code", [(503, 20503), (500, 20500), (429, 20429)])
+def test_a_failing_provider_is_tried_until_the_pin_expires_and_nothing_is_sent_after(
+    owner_client, owner, twilio_standin, eager_retries, status, code
 ):
-    from supportpin.tasks import MAX_RETRIES
-
     activate_pin(owner)
-    twilio_standin.script(*[twilio_standin.error(503, 20503)] * (MAX_RETRIES + 1))
-    send(owner_client)
-    assert len(twilio_standin.requests) == MAX_RETRIES + 1
+    asked_at = []
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        twilio_standin.script(*[twilio_standin.error(status, code)] * 100)
+
+        def a_few_minutes_pass(form) -> None:
+            asked_at.append(timezone.now())
+            clock.shift(timedelta(minutes=4))
+
+        twilio_standin.on_request = a_few_minutes_pass
+        send(owner_client)
+
+    record = SmsMessage.objects.get()
+    assert record.status == SmsMessage.Status.EXPIRED
     assert twilio_standin.accepted == []
-    assert SmsMessage.objects.get().status == SmsMessage.Status.FAILED
+    assert len(asked_at) >= 5  # tried again and again while the PIN was good
+    assert all(at < record.expires_at for at in asked_at)
 
 
 # --- Webhooks ------------------------------------------------------------------------
