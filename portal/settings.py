@@ -321,6 +321,13 @@ STORAGES = {
 # Uploaded files are never served from a public URL; views check access first.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+# A file no row names (its request was killed between the two) is deleted after this long
+# by a daily job (portal/files.py); younger ones may belong to a request in flight.
+PRIVATE_ORPHAN_FILES_HOURS = _env_int("PRIVATE_ORPHAN_FILES_HOURS", 24)
+CELERY_BEAT_SCHEDULE["portal-purge-orphan-files"] = {
+    "task": "portal.tasks.purge_orphan_files",
+    "schedule": 24 * 60 * 60,
+}
 
 # --- Email ----------------------------------------------------------------------------
 if os.environ.get("EMAIL_URL"):
