@@ -245,6 +245,11 @@ def install_canned_replies() -> None:
     seeding.install_canned_replies(CannedReply)
 
 
+# The numbers the `numbers` fixture of tests/billing gives the customers C-1001 and C-2002.
+OWN_NUMBER = "+421905111222"
+OTHER_NUMBER = "+421905333444"
+
+
 def make_api_token(name: str = "Billing system") -> tuple[ApiToken, str]:
     """An integration's API token and its secret (which the portal does not keep)."""
     secret = ApiToken.new_secret()
@@ -271,13 +276,15 @@ def csv_bytes(rows: list[dict]) -> bytes:
 
 
 class ApiClient(CommittingClient):
-    """An integration calling /api/v1/: over HTTPS, with its token when given one."""
+    """An integration calling /api/v1/: over HTTPS unless told, with its token when given
+    one."""
 
-    def __init__(self, secret: str | None = None) -> None:
+    def __init__(self, secret: str | None = None, *, https: bool = True) -> None:
         super().__init__(**({"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}))
+        self.https = https
 
     def generic(self, method, path, data="", content_type="application/octet-stream", **extra):
-        extra["secure"] = True
+        extra["secure"] = self.https
         return super().generic(method, path, data, content_type, **extra)
 
 

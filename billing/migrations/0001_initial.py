@@ -141,10 +141,9 @@ class Migration(migrations.Migration):
                     },
                 ),
             ],
-            database_operations=[
-                migrations.RunPython(create_call_record_table, drop_call_record_table),
-            ],
         ),
+        # After the state has the model, which the SQLite branch creates from.
+        migrations.RunPython(create_call_record_table, drop_call_record_table),
         migrations.CreateModel(
             name='ContractDocument',
             fields=[

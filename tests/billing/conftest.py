@@ -4,10 +4,7 @@ token and a client that sends it over HTTPS, and the numbers the customers hold.
 import pytest
 
 from billing.models import CustomerNumber
-from tests.factories import ApiClient, make_api_token
-
-OWN_NUMBER = "+421905111222"
-OTHER_NUMBER = "+421905333444"
+from tests.factories import OTHER_NUMBER, OWN_NUMBER, ApiClient, make_api_token
 
 
 @pytest.fixture(autouse=True)
