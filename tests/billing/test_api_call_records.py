@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import DatabaseError
-from django.utils import timezone
 
 from billing import feeds
 from billing.models import CallRecord, FeedEvent
