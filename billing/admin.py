@@ -4,9 +4,9 @@ is their source, so nothing here edits them)."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 
 from billing import services
 from billing.models import ApiToken, ContractDocument, CustomerNumber, FeedEvent, Invoice
@@ -53,7 +53,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         # Shown once by response_add, never stored.
         request.billing_api_secret = secret
 
-    @never_cache
     def response_add(self, request, obj, post_url_continue=None):
         context = {
             **self.admin_site.each_context(request),
@@ -62,7 +61,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "secret": request.billing_api_secret,
             "title": _("API token created"),
         }
-        return TemplateResponse(request, "admin/billing/apitoken/created.html", context)
+        response = TemplateResponse(request, "admin/billing/apitoken/created.html", context)
+        add_never_cache_headers(response)
+        return response
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset) -> None:

@@ -412,12 +412,18 @@ class _Writer:
         data.seek(0)
         # Names come from the model, never from input.
         with connection.cursor() as cursor:
+            # The columns alone, typed as the table's, without its keys or constraints:
+            # those are the table's to enforce on INSERT.
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming}"
-                f" (LIKE {self.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming} ON COMMIT DELETE ROWS"
+                f" AS SELECT {columns} FROM {self.table} WITH NO DATA"  # noqa: S608
             )
             cursor.execute(f"TRUNCATE {incoming}")
-            cursor.copy_expert(f"COPY {incoming} ({columns}) FROM STDIN WITH (FORMAT csv)", data)
+            # copy_expert is psycopg's own: its errors are made Django's as execute's are.
+            with connection.wrap_database_errors:
+                cursor.copy_expert(
+                    f"COPY {incoming} ({columns}) FROM STDIN WITH (FORMAT csv)", data
+                )
             cursor.execute(
                 f"INSERT INTO {self.table} ({columns}) SELECT {columns} FROM {incoming}"  # noqa: S608
                 f" ON CONFLICT ({', '.join(self.feed.conflict)}) DO NOTHING"

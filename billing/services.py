@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # per request.
 TOKEN_USE_RECORDED_SECONDS = 60
 # Invoice numbers and document keys travel in URLs and name the stored files' downloads.
-_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class FeedRefused(Exception):
@@ -199,7 +199,9 @@ def invoice_put(
     An invoice's customer, amount and currency never change: another amount under the
     same number is a conflict, refused (the billing system issues a credit note)."""
     if not _NAME.match(number) or len(number) > 50:
-        raise FeedRefused("an invoice number is 1 to 50 letters, digits or . _ -")
+        raise FeedRefused(
+            "an invoice number is 1 to 50 letters, digits or . _ -, a letter or digit first"
+        )
     if period_end < period_start:
         raise FeedRefused("period_end is before period_start")
     if status not in Invoice.Status.values:
@@ -263,7 +265,9 @@ def contract_document_put(
     """Create or replace the customer's document `key`: "created", "updated" or
     "unchanged"."""
     if not _NAME.match(key) or len(key) > 100:
-        raise FeedRefused("a document key is 1 to 100 letters, digits or . _ -")
+        raise FeedRefused(
+            "a document key is 1 to 100 letters, digits or . _ -, a letter or digit first"
+        )
     customer = _customer(contract_number)
     document = (
         ContractDocument.objects.select_for_update().filter(customer=customer, key=key).first()
