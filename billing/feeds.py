@@ -415,8 +415,8 @@ class _Writer:
             # The columns alone, typed as the table's, without its keys or constraints:
             # those are the table's to enforce on INSERT.
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming} ON COMMIT DELETE ROWS"
-                f" AS SELECT {columns} FROM {self.table} WITH NO DATA"  # noqa: S608
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming} ON COMMIT DELETE ROWS"  # noqa: S608
+                f" AS SELECT {columns} FROM {self.table} WITH NO DATA"
             )
             cursor.execute(f"TRUNCATE {incoming}")
             # copy_expert is psycopg's own: its errors are made Django's as execute's are.
