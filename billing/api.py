@@ -132,6 +132,9 @@ def _form(request: HttpRequest, fields: type[Schema]) -> tuple[Any, Any]:
         ).parse()
     except (MultiPartParserError, TooManyFieldsSent, RequestDataTooBig):
         raise HttpError(400, "the multipart body cannot be read") from None
+    if any("\x00" in text for key, values in data.lists() for text in (key, *values)):
+        # Django's guard against NUL reads the forms of POST requests only.
+        raise HttpError(400, "a NUL character in the form")
     try:
         checked = fields.model_validate(data.dict())
     except pydantic.ValidationError as error:

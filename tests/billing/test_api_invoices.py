@@ -172,6 +172,13 @@ def test_a_field_that_is_wrong_or_missing_is_refused_by_name(api, customer, fiel
     assert not Invoice.objects.exists()
 
 
+def test_a_nul_character_in_the_form_is_refused(api, customer):
+    response = put(api, contract_number="C-1001\x00")
+
+    assert response.status_code == 400
+    assert not Invoice.objects.exists()
+
+
 def test_a_period_that_ends_before_it_starts_is_refused(api, customer):
     response = put(api, period_end="2026-09-30")
 
