@@ -5,6 +5,7 @@ portal is not the billing system; it keeps and shows what it is sent."""
 import hashlib
 import secrets
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -181,6 +182,10 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def is_overdue(self, on: date) -> bool:
+        """Unpaid after its due date."""
+        return self.status == self.Status.UNPAID and self.due_on < on
 
 
 class ContractDocument(models.Model):

@@ -1,6 +1,9 @@
 """Reads of the billing data."""
 
-from billing.models import ApiToken
+from django.db.models import QuerySet
+
+from accounts.models import Customer
+from billing.models import ApiToken, ContractDocument, Invoice
 
 
 def api_token_for(secret: str) -> ApiToken | None:
@@ -10,3 +13,12 @@ def api_token_for(secret: str) -> ApiToken | None:
     return ApiToken.objects.filter(
         key_hash=ApiToken.hash_of(secret), revoked_at__isnull=True
     ).first()
+
+
+def invoices_of(customer: Customer) -> QuerySet[Invoice]:
+    """The customer's invoices, the newest first (served by the (customer, issued) index)."""
+    return Invoice.objects.filter(customer=customer).order_by("-issued_on", "-number")
+
+
+def contract_documents_of(customer: Customer) -> QuerySet[ContractDocument]:
+    return ContractDocument.objects.filter(customer=customer).order_by("-dated", "title")

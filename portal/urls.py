@@ -28,6 +28,7 @@ urlpatterns = [
     # Delivery reports of the SMS sent before the gateway moved to /sms/ still come here.
     path("support-pin/sms/status/<int:sms_id>/", twilio_status_callback),
     path("support-pin/", include("supportpin.urls")),
+    path("billing/", include("billing.urls")),
     path("api/v1/", billing_api.urls),
     path("admin/", admin.site.urls),
 ]
