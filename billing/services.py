@@ -1,6 +1,7 @@
 """Every write of the billing data: API tokens, and what the billing system delivers
-(through /api/v1/ or the management commands). Each delivery is checked whole before it
-changes anything, and leaves a FeedEvent naming the token or login that brought it."""
+(through /api/v1/ or the management commands). A document or a list of numbers is checked
+whole before it changes anything; usage in bulk is checked row by row and written batch
+by batch (billing/feeds.py). Each leaves a FeedEvent naming the token or login behind it."""
 
 import hashlib
 import logging
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Customer, User
 from billing import feeds, partitions
@@ -126,7 +127,8 @@ def _checked_pdf(upload: File, name: str) -> tuple[File, str]:
         checked = check_upload(upload)
     except ValidationError as error:
         if error.code in ("too_large", "empty"):
-            raise FeedRefused(f"the PDF: {' '.join(error.messages)}") from None
+            with translation.override("en"):
+                raise FeedRefused(f"the PDF: {' '.join(error.messages)}") from None
         checked = None
     if checked is None or checked.content_type != "application/pdf":
         raise FeedRefused("the file is not a PDF")

@@ -215,3 +215,17 @@ def test_putting_an_invoice_takes_a_constant_number_of_queries(
     put(api)
     with django_assert_max_num_queries(8):
         put(api, status="paid")
+
+
+def test_a_pdf_too_large_is_refused_in_english_whatever_the_language(api, customer, settings):
+    settings.TICKETS_ATTACHMENT_MAX_BYTES = 2000
+    big = upload("big.pdf", pdf_bytes() + b"%" * 3000)
+
+    response = api.put(
+        URL.format("2026-000123"),
+        **multipart(invoice_fields(pdf=big)),
+        headers={"Accept-Language": "el"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("the PDF: 2026-000123.pdf is too large")
