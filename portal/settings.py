@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "supportpin",
     "helpcentre",
     "mailin",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -482,6 +483,23 @@ if INBOUND_IMAP_URL:
         "schedule": INBOUND_POLL_SECONDS,
     }
 
+# --- Billing data: invoices, contracts and usage (the billing app owns this section) ---
+# A request to /api/v1/ whose body is larger is refused (413) before it is read; the
+# largest is a bulk of call records (BILLING_IMPORT_MAX_ROWS rows of some 150 bytes).
+BILLING_API_MAX_BODY_BYTES = _env_int("BILLING_API_MAX_BODY_MB", 200) * 1024 * 1024
+BILLING_IMPORT_MAX_ROWS = _env_int("BILLING_IMPORT_MAX_ROWS", 100_000)
+# Rows of a bulk import are written in batches of this many, each all or nothing.
+BILLING_IMPORT_BATCH_ROWS = _env_int("BILLING_IMPORT_BATCH_ROWS", 5000)
+# Call records are kept this many months (whole months before the current one): older
+# monthly partitions are dropped by the daily job, and older records are refused.
+CALL_RECORDS_KEEP_MONTHS = _env_int("CALL_RECORDS_KEEP_MONTHS", 24)
+# Partitions are made this many months ahead of the current one.
+CALL_RECORDS_MONTHS_AHEAD = 2
+CELERY_BEAT_SCHEDULE["billing-call-record-partitions"] = {
+    "task": "billing.tasks.maintain_call_record_partitions",
+    "schedule": 24 * 60 * 60,
+}
+
 # --- Privacy: account deletion and the data export (accounts.privacy) -----------------
 # A closed customer's requests, messages and attachments are kept, without names, this
 # many days and then purged (README, "Privacy", says why one year).
@@ -536,7 +554,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The billing API answers plain HTTP with a refusal instead of a redirect, which a
+    # client would follow by sending its token in clear again, every time.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/"]
 
 # Content-Security-Policy: our pages and the admin load scripts, styles, images and fonts
 # from the portal only, with no inline script or style. DEBUG reports violations in the

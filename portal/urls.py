@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from billing.api import api as billing_api
 from portal import views
 from sms.views import twilio_status_callback
 
@@ -27,6 +28,8 @@ urlpatterns = [
     # Delivery reports of the SMS sent before the gateway moved to /sms/ still come here.
     path("support-pin/sms/status/<int:sms_id>/", twilio_status_callback),
     path("support-pin/", include("supportpin.urls")),
+    path("billing/", include("billing.urls")),
+    path("api/v1/", billing_api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,13 +4,16 @@ links a mailed message carries, Support PINs, and small real files of each type.
 Fixtures live in the conftest files and call these; tests import from here, never from a
 conftest."""
 
+import csv
 import importlib
 import io
+import json
 import re
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -18,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from accounts.models import Customer, User
+from billing.models import ApiToken
 from supportpin.crypto import decrypt_secret
 from supportpin.models import SupportPin
 from supportpin.pin import support_pin_for
@@ -239,3 +243,52 @@ def install_canned_replies() -> None:
 
     seeding = importlib.import_module("tickets.migrations.0005_seed_canned_replies")
     seeding.install_canned_replies(CannedReply)
+
+
+# The numbers the `numbers` fixture of tests/billing gives the customers C-1001 and C-2002.
+OWN_NUMBER = "+421905111222"
+OTHER_NUMBER = "+421905333444"
+
+
+def make_api_token(name: str = "Billing system") -> tuple[ApiToken, str]:
+    """An integration's API token and its secret (which the portal does not keep)."""
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        name=name, key_hash=ApiToken.hash_of(secret), key_start=secret[:8]
+    )
+    return token, secret
+
+
+def ndjson(rows: list) -> bytes:
+    """Rows as NDJSON; a row given as str is written as it is (a malformed line)."""
+    return b"".join(
+        (row if isinstance(row, str) else json.dumps(row)).encode() + b"\n" for row in rows
+    )
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    """Rows as CSV with a header of the first row's keys."""
+    output = io.StringIO()
+    writer = csv.DictWriter(output, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return output.getvalue().encode()
+
+
+class ApiClient(CommittingClient):
+    """An integration calling /api/v1/: over HTTPS unless told, with its token when given
+    one."""
+
+    def __init__(self, secret: str | None = None, *, https: bool = True) -> None:
+        super().__init__(**({"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}))
+        self.https = https
+
+    def generic(self, method, path, data="", content_type="application/octet-stream", **extra):
+        extra["secure"] = self.https
+        return super().generic(method, path, data, content_type, **extra)
+
+
+def multipart(fields: dict) -> dict:
+    """Keyword arguments of a test client's put() that send `fields` (files as
+    SimpleUploadedFile) as multipart/form-data, as a PUT from an integration does."""
+    return {"data": encode_multipart(BOUNDARY, fields), "content_type": MULTIPART_CONTENT}

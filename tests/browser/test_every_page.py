@@ -3,16 +3,21 @@ and in Greek, on a phone's screen: each answers in the language asked, and passe
 every browser test gets (tests/browser/pagechecks.py): axe-core's WCAG 2.1 A and AA rules,
 no Content-Security-Policy violation, no sideways scrolling."""
 
+from datetime import date
+from decimal import Decimal
 from itertools import zip_longest
 from urllib.parse import urljoin
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from accounts.models import User
+from billing import services as billing_services
+from billing.services import Delivery
 from helpcentre.models import Article
-from tests.factories import activate_pin, make_customer, make_user
+from tests.factories import activate_pin, make_customer, make_user, pdf_bytes
 from tickets import services
 from tickets.defaults import install_defaults
 from tickets.models import Category, SlaPolicy
@@ -52,6 +57,7 @@ def _customer_pages(ticket) -> list[str]:
         "/support-pin/history/",
         "/accounts/security/",
         "/accounts/confirm-identity/?next=/accounts/security/",
+        "/billing/invoices/",
     ]
 
 
@@ -72,6 +78,9 @@ def _admin_pages(ticket, owner, article) -> list[str]:
         f"/admin/helpcentre/article/{article.pk}/preview/el/",
         "/admin/helpcentre/article/deflections/",
         "/admin/helpcentre/unansweredsearch/",
+        "/admin/billing/apitoken/",
+        "/admin/billing/apitoken/add/",
+        "/admin/billing/invoice/",
     ]
 
 
@@ -132,6 +141,19 @@ def test_every_page_passes_the_accessibility_and_security_checks(
     )
     services.ticket_reply_as_agent(
         ticket=ticket, agent=agent, body="We restarted the load balancer: please check."
+    )
+    billing_services.invoice_put(
+        number="2026-000123",
+        contract_number="C-5005",
+        issued_on=date(2026, 11, 1),
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        due_on=date(2026, 11, 15),
+        amount=Decimal("119.90"),
+        currency="EUR",
+        status="unpaid",
+        pdf=ContentFile(pdf_bytes(), name="2026-000123.pdf"),
+        delivery=Delivery(source="test"),
     )
     customer_pages = _customer_pages(ticket)
     admin_pages = _admin_pages(ticket, owner, Article.objects.get(slug=ARTICLE))
