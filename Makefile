@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages migrations-check bench bench-mail fault-run backup restore clean
+.PHONY: run test lint format messages compilemessages migrations-check bench bench-mail fault-run loadtest backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,16 @@ bench-mail: $(STAMP) compilemessages
 # (bench/fault_run.py); needs PostgreSQL (DATABASE_URL names the server) and redis-server.
 fault-run: $(STAMP) compilemessages
 	$(BIN)/python bench/fault_run.py
+
+# The outage hour with Locust against the production shape (bench/loadtest.py); Locust
+# is installed only for this (requirements-load.txt). Needs PostgreSQL and redis-server.
+LOAD_STAMP := $(VENV)/.installed-load
+$(LOAD_STAMP): $(STAMP) requirements-load.txt
+	$(BIN)/pip install --quiet -r requirements-load.txt
+	touch $(LOAD_STAMP)
+
+loadtest: $(LOAD_STAMP) compilemessages
+	$(BIN)/python bench/loadtest.py
 
 # The database and the private files into backups/<date-time>/ (or BACKUP=folder), and
 # back into an empty database and files folder (README, "Backups and the restore drill").

@@ -48,7 +48,8 @@ CUSTOMERS = 40
 SETTLE = 120
 
 
-def database_url() -> str:
+def database_url(name: str = "portal_faultrun") -> str:
+    """DATABASE_URL's server with the database `name` (the run's own)."""
     import dj_database_url
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
@@ -56,10 +57,11 @@ def database_url() -> str:
     if config["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("fault-run: DATABASE_URL must name a PostgreSQL server.")
     auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    return f"postgres://{auth}@{config['HOST']}:{config['PORT'] or 5432}/portal_faultrun"
+    return f"postgres://{auth}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
 
 
 def recreate_database(url: str) -> None:
+    """Drop the run's database and create it again, empty."""
     import dj_database_url
     import psycopg2
 
@@ -73,8 +75,8 @@ def recreate_database(url: str) -> None:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute('DROP DATABASE IF EXISTS "portal_faultrun" WITH (FORCE)')
-        cursor.execute('CREATE DATABASE "portal_faultrun"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
     admin.close()
 
 

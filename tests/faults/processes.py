@@ -171,10 +171,15 @@ class Gunicorn(Process):
 class CeleryWorker(Process):
     """One worker (solo pool: killing it kills the task it runs), with beat inside it."""
 
-    def __init__(self, env: dict, folder: Path, name: str = "faults@localhost") -> None:
+    def __init__(
+        self, env: dict, folder: Path, name: str = "faults@localhost", *, beat: bool = True,
+        pool: tuple[str, ...] = ("--pool=solo",),
+    ) -> None:  # fmt: skip
         self.name = name
-        args = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
-        args += ["-n", name, "-B", "-s", str(folder / "beat-schedule"), "-l", "INFO"]
+        args = [sys.executable, "-m", "celery", "-A", "portal", "worker", *pool]
+        args += ["-n", name, "-l", "INFO"]
+        if beat:
+            args += ["-B", "-s", str(folder / "beat-schedule")]
         super().__init__(args, env, folder / "worker.log")
 
     def start(self) -> "CeleryWorker":

@@ -110,3 +110,25 @@ def test_templates_are_compiled_once_per_process():
 
     assert "loaders" not in settings.TEMPLATES[0]["OPTIONS"]
     assert [type(loader) for loader in engines["django"].engine.template_loaders] == [Loader]
+
+
+def test_passwords_are_hashed_with_owasps_argon2id_parameters_and_old_hashes_are_upgraded(
+    settings, db
+):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
+
+    from portal import settings as project_settings
+    from tests.factories import make_user
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    fresh = make_password("correct-Horse-battery-42")
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in fresh
+    assert identify_hasher(fresh).must_update(fresh) is False
+
+    old = Argon2PasswordHasher().encode("correct-Horse-battery-42", "saltsaltsalt")
+    user = make_user("olga.old")
+    user.password = old
+    user.save(update_fields=["password"])
+    assert user.check_password("correct-Horse-battery-42")  # still verifies...
+    user.refresh_from_db()
+    assert "m=19456,t=2,p=1" in user.password  # ...and is stored again with the new ones
