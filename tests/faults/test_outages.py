@@ -166,6 +166,26 @@ def test_a_pin_sms_in_flight_when_its_worker_is_killed_is_never_sent_twice(
     assert len(twilio.arrived) == 1
 
 
+def test_a_pin_sms_is_retried_while_the_provider_fails_and_sent_once_when_it_recovers(
+    env, customer_browser, twilio, started, tmp_path
+):
+    twilio.script(
+        twilio.error(500, 20500),
+        twilio.error(429, 20429, "Too Many Requests"),
+        twilio.error(503, 20503),
+    )
+    started(CeleryWorker(env, tmp_path))
+
+    ask_for_pin_by_sms(customer_browser)
+
+    # Retried 5 s, 10 s and 20 s apart by the worker: the fourth try goes through.
+    assert wait_until(lambda: SmsMessage.objects.get().status == SmsMessage.Status.SENT, 60), (
+        twilio.requests
+    )
+    assert len(twilio.requests) == 4
+    assert len(twilio.accepted) == 1
+
+
 def test_with_the_database_unreachable_the_error_page_is_the_portals_own(
     started, tmp_path, same_keys
 ):
