@@ -106,6 +106,14 @@ def _chart(chart_id: str, series: Series, label_heading: str, *, every: int = 3)
     }
 
 
+def _points(values: list[tuple[str, float]]) -> list[tuple[str, float | int]]:
+    """One decimal, or none once the values reach the hundreds: the chart's scale label
+    has the room of four or five characters."""
+    if max((value for _label, value in values), default=0) >= 100:
+        return [(label, round(value)) for label, value in values]
+    return [(label, round(value, 1)) for label, value in values]
+
+
 def _call_records_selection(request: HttpRequest) -> dict:
     """The month and number asked for in the query string, checked against the
     customer's own."""
@@ -144,7 +152,7 @@ def call_records(request: HttpRequest) -> HttpResponse:
     minutes = Series(
         _("Minutes of calls per day"),
         _("minutes"),
-        [(str(day.day), round(seconds / 60, 1)) for day, _calls, seconds in per_day],
+        _points([(str(day.day), seconds / 60) for day, _calls, seconds in per_day]),
     )
     months = selectors.call_record_months(request.user.customer)
     if month not in months:
@@ -229,7 +237,7 @@ def housing_traffic(request: HttpRequest) -> HttpResponse:
                         Series(
                             _("Traffic in per day"),
                             gigabytes,
-                            [(str(day.day), round(b_in / 1e9, 2)) for day, b_in, _o in per_day],
+                            _points([(str(day.day), b_in / 1e9) for day, b_in, _o in per_day]),
                         ),
                         _("Day"),
                     ),
@@ -238,7 +246,7 @@ def housing_traffic(request: HttpRequest) -> HttpResponse:
                         Series(
                             _("Traffic out per day"),
                             gigabytes,
-                            [(str(day.day), round(b_out / 1e9, 2)) for day, _i, b_out in per_day],
+                            _points([(str(day.day), b_out / 1e9) for day, _i, b_out in per_day]),
                         ),
                         _("Day"),
                     ),

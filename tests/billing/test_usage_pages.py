@@ -218,3 +218,12 @@ def test_the_traffic_page_takes_the_same_queries(
         response = owner_client.get(TRAFFIC)
 
     assert response.context["samples"] == count
+
+
+def test_large_daily_figures_lose_their_decimals_to_fit_the_charts_scale(owner_client, customer):
+    make_traffic(customer, "192.0.2.10", [1000] * 288)
+
+    page = owner_client.get(TRAFFIC).content.decode()
+
+    assert 'data-label="1" data-value="10800"' in page
+    assert "95th percentile: 1000.0 Mbit/s in, 250.0 out" in page
