@@ -12,13 +12,16 @@ from decimal import Decimal
 from typing import TextIO
 
 from django.core.files.base import ContentFile
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Customer
 from billing import services
+from billing.models import CallRecord, TrafficSample
 from billing.services import Delivery
 
 DAYS = 30
+STEP = timedelta(minutes=5)
 # (telephone numbers, housed server addresses) of each demo customer.
 USAGE = {
     "GR-1001": (["+302101234001"], ["192.0.2.10"]),
@@ -159,8 +162,8 @@ def _traffic(customer: Customer, address: str, start: datetime, end: datetime) -
     """A day's curve: quiet at night, busy in the afternoon, a peak now and then."""
     rows = []
     moment = start
-    step = 0
     while moment < end:
+        step = int(moment.timestamp()) // 300
         hour = moment.hour + moment.minute / 60
         mbits = 40 + 120 * max(0.0, math.sin((hour - 6) / 24 * 2 * math.pi)) + (step % 7) * 3
         if step % 97 == 0:
@@ -175,8 +178,7 @@ def _traffic(customer: Customer, address: str, start: datetime, end: datetime) -
                 "bytes_out": bytes_in // 5,
             }
         )
-        moment += timedelta(minutes=5)
-        step += 1
+        moment += STEP
     return rows
 
 
@@ -194,9 +196,21 @@ def seed_demo(*, stdout: TextIO) -> None:
         services.customer_numbers_put(
             contract_number=customer.contract_number, numbers=numbers, delivery=delivery
         )
-        calls += _calls(customer, numbers, start, now)
+        # Only what a previous run has not sent, so that running again is quick.
+        latest_call = CallRecord.objects.filter(customer=customer).aggregate(
+            latest=Max("started_at")
+        )["latest"]
+        calls += [
+            row
+            for row in _calls(customer, numbers, start, now)
+            if latest_call is None or datetime.fromisoformat(row["started_at"]) > latest_call
+        ]
         for address in addresses:
-            samples += _traffic(customer, address, start, midnight)
+            latest_sample = TrafficSample.objects.filter(ip_address=address).aggregate(
+                latest=Max("sampled_at")
+            )["latest"]
+            since = max(start, latest_sample + STEP) if latest_sample else start
+            samples += _traffic(customer, address, since, midnight)
     report = services.call_records_import(
         stream=_ndjson(calls), content_type="application/x-ndjson", delivery=delivery
     )
