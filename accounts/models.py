@@ -126,6 +126,17 @@ class User(AbstractUser):
         "can_view_all_tickets",
         "can_use_support_pin",
     )
+    # What each permission opens, as the People page explains it to the owner.
+    CUSTOMER_PERMISSION_OPENS = {
+        "can_view_invoices": _("Invoices: the invoices and contracts pages"),
+        "can_view_call_records": _("Call records: the call records and housing traffic pages"),
+        "can_view_all_tickets": _(
+            "All requests: every request of the customer, not only their own"
+        ),
+        "can_use_support_pin": _(
+            "Support PIN: a PIN of their own, to prove who they are when they call support"
+        ),
+    }
 
     # Set when the login was deleted (accounts.privacy): its personal data is erased and
     # the row stays only so that the customer's requests keep their author.

@@ -310,7 +310,18 @@ class PeopleView(View):
         rows = [
             (person, PermissionsForm(instance=person, prefix=f"p{person.pk}")) for person in people
         ]
-        return render(self.request, self.template_name, {"form": form, "rows": rows}, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "rows": rows,
+                "permission_opens": [
+                    User.CUSTOMER_PERMISSION_OPENS[name] for name in User.CUSTOMER_PERMISSIONS
+                ],
+            },
+            status=status,
+        )
 
 
 def _member_of_my_customer(request: HttpRequest, pk: int) -> User:

@@ -10,6 +10,8 @@ import io
 import json
 import re
 import zipfile
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
@@ -21,7 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from accounts.models import Customer, User
-from billing.models import ApiToken
+from billing.models import ApiToken, CallRecord, TrafficSample
+from billing.selectors import MonthChoice
 from supportpin.crypto import decrypt_secret
 from supportpin.models import SupportPin
 from supportpin.pin import support_pin_for
@@ -292,3 +295,44 @@ def multipart(fields: dict) -> dict:
     """Keyword arguments of a test client's put() that send `fields` (files as
     SimpleUploadedFile) as multipart/form-data, as a PUT from an integration does."""
     return {"data": encode_multipart(BOUNDARY, fields), "content_type": MULTIPART_CONTENT}
+
+
+def this_month() -> MonthChoice:
+    return MonthChoice.of(timezone.localdate())
+
+
+def month_start(month: MonthChoice) -> datetime:
+    return month.bounds()[0]
+
+
+def make_calls(customer, count, *, month=None, number=OWN_NUMBER, prefix="r"):
+    start = month_start(month or this_month())
+    CallRecord.objects.bulk_create(
+        CallRecord(
+            record_id=f"{prefix}{n}",
+            started_at=start + timedelta(days=n % 3, minutes=n),
+            customer=customer,
+            number=number,
+            caller=number,
+            callee="+302101234567",
+            duration_seconds=60 + n,
+            cost=Decimal("0.1000") + Decimal(n) / 10000,
+            currency="EUR",
+        )
+        for n in range(count)
+    )
+
+
+def make_traffic(customer, ip, rates_in, *, out_factor=0.25, month=None):
+    """One sample every 5 minutes with these mean rates in Mbit/s."""
+    start = month_start(month or this_month())
+    TrafficSample.objects.bulk_create(
+        TrafficSample(
+            customer=customer,
+            ip_address=ip,
+            sampled_at=start + timedelta(minutes=5 * n),
+            bytes_in=int(rate * 1_000_000 * 300 / 8),
+            bytes_out=int(rate * out_factor * 1_000_000 * 300 / 8),
+        )
+        for n, rate in enumerate(rates_in)
+    )

@@ -2,6 +2,7 @@
 field and its name there, plus a migration. Every place that shows or sets them reads
 that list; no other file lists them."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -121,6 +122,29 @@ def _source_files() -> list[Path]:
     ]
 
 
+def _listings(path: Path, names: re.Pattern) -> list[set[str]]:
+    """The permission names listed together: in one tuple, list, set or dict of a Python
+    file, or on one line of a template. A view or a navigation entry that enforces one
+    permission names it alone, even when the file has one for each of two permissions."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        return [found for line in text.splitlines() if len(found := set(names.findall(line))) > 1]
+    listings = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Dict):
+            items = node.keys if isinstance(node, ast.Dict) else node.elts
+            found = {
+                item.value
+                for item in items
+                if isinstance(item, ast.Constant)
+                and isinstance(item.value, str)
+                and names.fullmatch(item.value)
+            }
+            if len(found) > 1:
+                listings.append(found)
+    return listings
+
+
 def test_no_file_but_the_model_lists_the_permissions():
     """Code that enforces one permission names it; only the model names them all, so that a
     new permission cannot be forgotten in a second list."""
@@ -128,10 +152,18 @@ def test_no_file_but_the_model_lists_the_permissions():
     files = _source_files()
     assert any(path.name == "views.py" for path in files)
 
-    listing = {
-        str(path): found
-        for path in files
-        if len(found := set(names.findall(path.read_text(encoding="utf-8")))) > 1
-    }
+    listing = {str(path): found for path in files if (found := _listings(path, names))}
 
     assert listing == {}
+
+
+def test_every_permission_says_what_it_opens():
+    assert list(User.CUSTOMER_PERMISSION_OPENS) == list(PERMISSIONS)
+
+
+def test_the_people_page_says_what_each_permission_opens_once(owner_client, member):
+    page = owner_client.get(PEOPLE).text
+
+    for name in PERMISSIONS:
+        assert page.count(escape(str(User.CUSTOMER_PERMISSION_OPENS[name]))) == 1
+    assert "Call records: the call records and housing traffic pages" in page

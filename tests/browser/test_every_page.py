@@ -15,9 +15,18 @@ from django.core.management import call_command
 
 from accounts.models import User
 from billing import services as billing_services
+from billing.models import CustomerNumber
 from billing.services import Delivery
 from helpcentre.models import Article
-from tests.factories import activate_pin, make_customer, make_user, pdf_bytes
+from tests.factories import (
+    OWN_NUMBER,
+    activate_pin,
+    make_calls,
+    make_customer,
+    make_traffic,
+    make_user,
+    pdf_bytes,
+)
 from tickets import services
 from tickets.defaults import install_defaults
 from tickets.models import Category, SlaPolicy
@@ -58,6 +67,9 @@ def _customer_pages(ticket) -> list[str]:
         "/accounts/security/",
         "/accounts/confirm-identity/?next=/accounts/security/",
         "/billing/invoices/",
+        "/billing/call-records/",
+        "/billing/call-records/?sort=duration&page=2",
+        "/billing/traffic/",
     ]
 
 
@@ -155,6 +167,11 @@ def test_every_page_passes_the_accessibility_and_security_checks(
         pdf=ContentFile(pdf_bytes(), name="2026-000123.pdf"),
         delivery=Delivery(source="test"),
     )
+    CustomerNumber.objects.create(customer=customer, number=OWN_NUMBER)
+    CustomerNumber.objects.create(customer=customer, number="+421905999000")
+    make_calls(customer, 60)
+    make_traffic(customer, "192.0.2.10", range(1, 289))
+    make_traffic(customer, "192.0.2.11", [10] * 12)
     customer_pages = _customer_pages(ticket)
     admin_pages = _admin_pages(ticket, owner, Article.objects.get(slug=ARTICLE))
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.mfa import demo as two_factor_demo
 from accounts.models import Customer, User
+from billing import demo as billing_demo
 from portal.mail import emails_dropped
 from supportpin import demo as supportpin_demo
 from tickets import demo as tickets_demo
@@ -126,4 +127,5 @@ class Command(BaseCommand):
         tickets_demo.seed_demo(stdout=self.stdout)
         supportpin_demo.seed_demo(stdout=self.stdout)
         two_factor_demo.seed_demo(stdout=self.stdout)
+        billing_demo.seed_demo(stdout=self.stdout)
         call_command("load_help_articles", stdout=self.stdout)
