@@ -174,17 +174,25 @@ class CpuMeter:
         return taken
 
 
+_started_users = [0]
+
+
 def run_locust(host: str, users: int, seconds: int, folder: Path, accounts: Path) -> dict:
     prefix = folder / f"step-{users}-{seconds}"
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-         "--headless", "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s",
+         "--headless", "-u", str(users), "-r", str(max(1, users // 15)), "-t", f"{seconds}s",
          "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
          "--stop-timeout", "10"],
-        env={**os.environ, "LOADTEST_ACCOUNTS": str(accounts)},
+        env={
+            **os.environ,
+            "LOADTEST_ACCOUNTS": str(accounts),
+            "LOADTEST_OFFSET": str(_started_users[0]),
+        },
         cwd=ROOT,
         check=False,
     )  # fmt: skip
+    _started_users[0] += users
     with open(f"{prefix}_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     pages = {row["Name"]: row for row in rows if row["Name"] != "Aggregated"}
