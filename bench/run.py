@@ -523,6 +523,11 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--compare", metavar="REF", help="a commit to measure against, in turns")
+    parser.add_argument(
+        "--only",
+        metavar="WORDS",
+        help="with --compare, only the pages whose name has one of these comma-separated words",
+    )
     args = parser.parse_args()
     refuse_without_postgres()
     host = machine()
@@ -571,6 +576,9 @@ def main() -> None:
             ("help article", requests.Session(), "/help/articles/bench-00042/"),
         ]
         if args.compare:
+            if args.only:
+                words = args.only.split(",")
+                pages = [page for page in pages if any(word in page[0] for word in words)]
             other_base = f"http://127.0.0.1:{other_port}"
             compared = [
                 (name, *measure_alternating(session, [base + path, other_base + path]))
