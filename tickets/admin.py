@@ -11,6 +11,7 @@ from django.contrib.admin.templatetags.admin_list import ResultList
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -452,14 +453,25 @@ class TicketAdmin(admin.ModelAdmin):
         ]
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
-        # Returns None for an id that is not a number, like the admin's own lookup, so that
-        # /admin/tickets/ticket/abc/change/ gets the admin's "does not exist" answer.
-        ticket = super().get_object(request, object_id, from_field)
-        if ticket is None:
-            return None
-        return Ticket.objects.select_related("customer", "requester", "category", "assignee").get(
-            pk=ticket.pk
+        """The admin's lookup (None for an id that is not a number, so that
+        /admin/tickets/ticket/abc/change/ gets the admin's "does not exist" answer), in one
+        query with the customer, the requester, the category and the assignee. The ticket
+        page asks for it twice (its own context, then the admin's form): a GET reads it
+        once; a POST reads it afresh each time, as the form changes the instance."""
+        shown = request.__dict__.setdefault("_tickets_read", {})
+        key = (object_id, from_field)
+        if request.method in ("GET", "HEAD") and key in shown:
+            return shown[key]
+        queryset = self.get_queryset(request).select_related(
+            "customer", "requester", "category", "assignee"
         )
+        field = Ticket._meta.pk if from_field is None else Ticket._meta.get_field(from_field)
+        try:
+            ticket = queryset.get(**{field.name: field.to_python(object_id)})
+        except (Ticket.DoesNotExist, ValidationError, ValueError):
+            ticket = None
+        shown[key] = ticket
+        return ticket
 
     def _ticket_context(
         self, request: HttpRequest, ticket: Ticket, reply_form: AgentReplyForm
