@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Customer, User
 from supportpin.selectors import verification_status_for
 from tickets import dashboard, selectors, services
-from tickets.forms import AgentReplyForm, PlainSelect
+from tickets.forms import AgentReplyForm, ListedModelChoiceField, PlainSelect
 from tickets.models import (
     CalendarException,
     CannedReply,
@@ -211,12 +211,13 @@ class SavedViewFilter(admin.SimpleListFilter):
 
 class QueueActionForm(helpers.ActionForm):
     """The bulk actions' own choices: whom to assign to, which priority to set. The three
-    selects write their HTML without a template per option (PlainSelect)."""
+    selects write their HTML without a template per option (PlainSelect), and the staff
+    are read in one query."""
 
     action = forms.ChoiceField(
         label=helpers.ActionForm.base_fields["action"].label, widget=PlainSelect
     )
-    assign_to = forms.ModelChoiceField(
+    assign_to = ListedModelChoiceField(
         label=_("Staff member"),
         queryset=User.objects.filter(is_staff=True, is_active=True).order_by("full_name"),
         required=False,

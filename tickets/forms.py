@@ -60,6 +60,21 @@ class PlainSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every name, value and label escaped
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a short list read with one query: Django's own iterator() opens a
+    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) even for ten rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
