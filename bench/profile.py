@@ -168,6 +168,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("customer-dashboard", "customer", "/dashboard/"),
         ("admin-queue", "agent", "/admin/tickets/ticket/"),
         ("admin-dashboard", "agent", "/admin/tickets/ticket/dashboard/"),
+        ("admin-home", "agent", "/admin/"),
         ("admin-ticket", "agent", f"/admin/tickets/ticket/{ticket.pk}/change/"),
         ("help-search", "anonymous", "/help/search/?q=password+backup"),
         ("help-article", "anonymous", "/help/articles/bench-00042/"),

@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,6 +21,58 @@ def kept_upload_token(pending: PendingUpload) -> str:
     # Signed with its owner, so a token is worth nothing to another login even if the
     # lookup below were ever loosened.
     return signing.dumps([pending.owner_id, pending.pk], salt=_KEPT_SALT)
+
+
+def _html_attrs(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html writes them."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PlainSelect(forms.Select):
+    """A select that writes the HTML of Django's select templates itself: the templates
+    include one template per option, and the queue's action bar has 25 options."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        if self.option_template_name != forms.Select.option_template_name:
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [
+            f'<select name="{conditional_escape(widget["name"])}"{_html_attrs(widget["attrs"])}>'
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{conditional_escape(option["value"])}"'
+                    f"{_html_attrs(option['attrs'])}>{conditional_escape(option['label'])}"
+                    "</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every name, value and label escaped
+
+
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a short list read with one query: Django's own iterator() opens a
+    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) even for ten rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
 
 
 class MultipleFileInput(forms.ClearableFileInput):

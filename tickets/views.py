@@ -1,8 +1,12 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +19,18 @@ from tickets.models import Attachment, Ticket
 def _keep_valid_files(request: HttpRequest, form: AttachmentsFormMixin) -> None:
     stored = services.pending_upload_store(owner=request.user, files=form.accepted_files)
     form.offer_back(stored.kept, not_kept=stored.not_kept)
+
+
+def _with_detail_urls(tickets) -> list[Ticket]:
+    """The tickets of a list, each with the URL of its page as `detail_url`: reversed once
+    for the page, then the reference put in, as reverse() would quote it."""
+    head, tail = reverse("tickets:detail", args=["0"]).rsplit("/0/", 1)
+    tickets = list(tickets)
+    for ticket in tickets:
+        ticket.detail_url = (
+            f"{head}/{quote(ticket.reference, safe=RFC3986_SUBDELIMS + '~:@')}/{tail}"
+        )
+    return tickets
 
 
 def _visible_ticket(request: HttpRequest, reference: str) -> Ticket:
@@ -32,6 +48,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")
     tickets = selectors.customer_ticket_list(user=request.user, status=status, search=search)
     page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    page.object_list = _with_detail_urls(page.object_list)
     return render(
         request,
         "tickets/ticket_list.html",
