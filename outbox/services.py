@@ -89,7 +89,7 @@ def email_deliver(*, email_id: int, worker: str = "") -> str:
         return ""
     try:
         _smtp_send(email)
-    except (smtplib.SMTPException, OSError) as error:
+    except OSError as error:  # smtplib's errors are OSErrors too
         return _record_refusal(email, error, now=now)
     except Exception as error:
         # Whether the server took it is unknown: at least once, so it is tried again.
@@ -183,16 +183,15 @@ def _smtp_send(email: OutboundEmail) -> None:
     message.send()
 
 
-def is_transient(error: Exception) -> bool:
-    """4xx answers mean "try again later", and so does a server that cannot be reached;
-    5xx ones (unknown recipient, rejected message) will be refused again however often."""
+def _is_transient(error: Exception) -> bool:
+    """4xx answers mean "try again later"; 5xx ones (unknown recipient, rejected message)
+    will be refused again however often. Anything else (a server that cannot be reached or
+    hangs up, an unexpected error) is worth another try."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _message in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
-    return isinstance(error, smtplib.SMTPServerDisconnected | OSError) or not isinstance(
-        error, smtplib.SMTPException
-    )
+    return True
 
 
 def _server_answer(error: Exception) -> str:
@@ -212,7 +211,7 @@ def _decoded(text: bytes | str) -> str:
 def _record_refusal(email: OutboundEmail, error: Exception, *, now: datetime) -> str:
     answer = _server_answer(error)
     give_up_at = email.created_at + timedelta(hours=settings.OUTBOX_GIVE_UP_HOURS)
-    if is_transient(error) and now < give_up_at:
+    if _is_transient(error) and now < give_up_at:
         first = settings.OUTBOX_RETRY_FIRST_SECONDS
         delay = min(first * 2 ** (email.attempts - 1), RETRY_MAX_SECONDS)
         fields = {"status": Status.PENDING, "due_at": now + timedelta(seconds=delay)}
