@@ -39,11 +39,16 @@ _PAGE_SCRIPT = """
   if (document.contentType !== "text/html") { return; }
   // A navigation that starts before the page has loaded may stop its loading, and then
   // `load` never comes: the check starts once the document is parsed and its stylesheets
-  // have loaded, or waited for long enough.
+  // have loaded, or waited for long enough. A form sent before the deferred scripts have
+  // run (a quick click) aborts the parser: then DOMContentLoaded never comes either, and
+  // the document only turns "complete"; the check starts on whichever comes first.
   const stylesheetsLoaded = () => Array.from(
     document.querySelectorAll("link[rel=stylesheet]")
   ).every((link) => link.sheet !== null);
-  document.addEventListener("DOMContentLoaded", async () => {
+  let started = false;
+  const check = async () => {
+    if (started) { return; }
+    started = true;
     for (let waited = 0; !stylesheetsLoaded() && waited < 3000; waited += 25) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -74,6 +79,10 @@ _PAGE_SCRIPT = """
       });
     }
     window.__portalDocumentChecked(location.href, violations);
+  };
+  document.addEventListener("DOMContentLoaded", check);
+  document.addEventListener("readystatechange", () => {
+    if (document.readyState === "complete") { check(); }
   });
 })();
 """
