@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Customer
 from tickets.models import PrivateStorage, private_storage
@@ -273,7 +274,7 @@ class TrafficSample(models.Model):
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
     )
     ip_address = models.GenericIPAddressField(_("address"))
-    sampled_at = models.DateTimeField(_("from"))
+    sampled_at = models.DateTimeField(pgettext_lazy("start of a time span", "from"))
     bytes_in = models.PositiveBigIntegerField(_("bytes in"))
     bytes_out = models.PositiveBigIntegerField(_("bytes out"))
 

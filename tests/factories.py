@@ -10,9 +10,10 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
@@ -23,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from accounts.models import Customer, User
-from billing.models import ApiToken, CallRecord, TrafficSample
+from billing.models import ApiToken, CallRecord, ContractDocument, Invoice, TrafficSample
 from billing.selectors import MonthChoice
 from supportpin.crypto import decrypt_secret
 from supportpin.models import SupportPin
@@ -336,3 +337,36 @@ def make_traffic(customer, ip, rates_in, *, out_factor=0.25, month=None):
         )
         for n, rate in enumerate(rates_in)
     )
+
+
+def make_invoice(customer, number, *, issued_on, status="unpaid", due_on=None):
+    invoice = Invoice(
+        number=number,
+        customer=customer,
+        issued_on=issued_on,
+        period_start=issued_on - timedelta(days=30),
+        period_end=issued_on - timedelta(days=1),
+        due_on=due_on or issued_on + timedelta(days=14),
+        amount="119.90",
+        currency="EUR",
+        status=status,
+        pdf_size=len(pdf_bytes()),
+        pdf_sha256="0" * 64,
+    )
+    invoice.pdf.save("x.pdf", ContentFile(pdf_bytes()), save=False)
+    invoice.save()
+    return invoice
+
+
+def make_document(customer, key="contract-2026"):
+    document = ContractDocument(
+        customer=customer,
+        key=key,
+        title="Contract for web hosting",
+        dated=date(2026, 1, 15),
+        pdf_size=len(pdf_bytes()),
+        pdf_sha256="0" * 64,
+    )
+    document.pdf.save("c.pdf", ContentFile(pdf_bytes()), save=False)
+    document.save()
+    return document

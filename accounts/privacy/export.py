@@ -20,6 +20,8 @@ from django_otp import devices_for_user
 from accounts.mfa.methods import method_of
 from accounts.models import AccountEvent, LoginAttempt, SignedInSession, User
 from accounts.privacy.models import DataExport
+from billing.models import ContractDocument, Invoice
+from billing.selectors import contract_documents_of, invoices_of
 from supportpin.models import AssistedAction, PinEvent, SupportPin
 from tickets.models import Attachment, TicketEvent, TicketMessage
 from tickets.selectors import tickets_visible_to
@@ -181,6 +183,44 @@ def requests(user: User) -> list[dict]:
     ]
 
 
+def _invoices_visible(user: User) -> tuple[list[Invoice], list[ContractDocument]]:
+    """The invoices and contract documents the login may open (its permission), else none."""
+    if user.customer is None or not user.has_customer_permission("can_view_invoices"):
+        return [], []
+    return list(invoices_of(user.customer)), list(contract_documents_of(user.customer))
+
+
+def invoice_path(invoice: Invoice) -> str:
+    return f"invoices/{Path(invoice.number).name}.pdf"
+
+
+def contract_document_path(document: ContractDocument) -> str:
+    return f"invoices/contracts/{document.pk}-{Path(document.key).name}.pdf"
+
+
+def invoices(user: User) -> dict:
+    found_invoices, documents = _invoices_visible(user)
+    return {
+        "invoices": [
+            {
+                "number": i.number,
+                "issued_on": _when(i.issued_on),
+                "period": [_when(i.period_start), _when(i.period_end)],
+                "due_on": _when(i.due_on),
+                "amount": str(i.amount),
+                "currency": i.currency,
+                "status": i.status,
+                "file": invoice_path(i),
+            }
+            for i in found_invoices
+        ],
+        "contract_documents": [
+            {"title": d.title, "dated": _when(d.dated), "file": contract_document_path(d)}
+            for d in documents
+        ],
+    }
+
+
 @dataclass(frozen=True)
 class Section:
     filename: str
@@ -225,6 +265,14 @@ SECTIONS = [
         requests,
         _("The support requests you can see, with their messages and their history."),
     ),
+    Section(
+        "invoices.json",
+        invoices,
+        _(
+            "The invoices and contract documents your login may open, with their PDFs in "
+            "the invoices/ folder (none when the owner has not given you invoices)."
+        ),
+    ),
 ]
 
 
@@ -248,6 +296,13 @@ def write_export_zip(export: DataExport) -> tuple[str, int]:
         for attachment in _visible_attachments(user):
             with attachment.file.open("rb") as source:
                 archive.writestr(attachment_path(attachment), source.read())
+        found_invoices, documents = _invoices_visible(user)
+        for document, path_in_zip in [
+            *((i, invoice_path(i)) for i in found_invoices),
+            *((d, contract_document_path(d)) for d in documents),
+        ]:
+            with document.pdf.open("rb") as source:
+                archive.writestr(path_in_zip, source.read())
         archive.writestr(
             "README.txt",
             render_to_string(

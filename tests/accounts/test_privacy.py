@@ -6,7 +6,7 @@ import json
 import os
 import time
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -28,7 +28,10 @@ from tests.factories import (
     link_in,
     logged_in,
     logged_in_verified,
+    make_document,
+    make_invoice,
     make_user,
+    pdf_bytes,
     png_bytes,
     totp_device,
     upload,
@@ -383,6 +386,42 @@ def test_the_export_holds_the_requests_their_files_and_a_readme(
     assert json.loads(archive.read("login_history.json")) == []  # logged in by the test
     [session] = json.loads(archive.read("sessions.json"))
     assert session["first_seen"]
+
+
+def _built_export(user) -> zipfile.ZipFile:
+    export = services.data_export_request(user=user)
+    services.data_export_build(export_id=export.pk)
+    export.refresh_from_db()
+    return zipfile.ZipFile(export.file.path)
+
+
+def test_the_export_holds_the_invoices_and_contracts_with_their_pdfs(owner, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    invoice = make_invoice(owner.customer, "2026-0042", issued_on=date(2026, 11, 1))
+    make_document(owner.customer)
+
+    with _built_export(owner) as archive:
+        listed = json.loads(archive.read("invoices.json"))
+        [entry] = listed["invoices"]
+        assert entry["number"] == invoice.number and entry["amount"] == "119.90"
+        assert archive.read(entry["file"]) == pdf_bytes()
+        [document] = listed["contract_documents"]
+        assert archive.read(document["file"]) == pdf_bytes()
+        assert "invoices.json" in archive.read("README.txt").decode()
+
+
+def test_a_member_without_invoices_gets_none_in_the_export(owner, member, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    make_invoice(owner.customer, "2026-0043", issued_on=date(2026, 11, 1))
+    member.can_view_invoices = False
+    member.save()
+
+    with _built_export(member) as archive:
+        assert json.loads(archive.read("invoices.json")) == {
+            "invoices": [],
+            "contract_documents": [],
+        }
+        assert not [name for name in archive.namelist() if name.endswith(".pdf")]
 
 
 def test_the_export_readme_is_in_the_logins_language(owner):

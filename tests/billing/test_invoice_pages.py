@@ -4,47 +4,12 @@ owner lets see invoices; 404 for every other login, the login page for visitors.
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.models import ContractDocument, Invoice
-from tests.factories import logged_in, make_user, pdf_bytes
+from tests.factories import logged_in, make_document, make_invoice, make_user, pdf_bytes
 
 LIST = reverse("billing:invoices")
-
-
-def make_invoice(customer, number, *, issued_on, status="unpaid", due_on=None):
-    invoice = Invoice(
-        number=number,
-        customer=customer,
-        issued_on=issued_on,
-        period_start=issued_on - timedelta(days=30),
-        period_end=issued_on - timedelta(days=1),
-        due_on=due_on or issued_on + timedelta(days=14),
-        amount="119.90",
-        currency="EUR",
-        status=status,
-        pdf_size=len(pdf_bytes()),
-        pdf_sha256="0" * 64,
-    )
-    invoice.pdf.save("x.pdf", ContentFile(pdf_bytes()), save=False)
-    invoice.save()
-    return invoice
-
-
-def make_document(customer, key="contract-2026"):
-    document = ContractDocument(
-        customer=customer,
-        key=key,
-        title="Contract for web hosting",
-        dated=date(2026, 1, 15),
-        pdf_size=len(pdf_bytes()),
-        pdf_sha256="0" * 64,
-    )
-    document.pdf.save("c.pdf", ContentFile(pdf_bytes()), save=False)
-    document.save()
-    return document
 
 
 @pytest.fixture
