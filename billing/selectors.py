@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Customer
+from billing import partitions
 from billing.models import ApiToken, CallRecord, ContractDocument, Invoice, TrafficSample
 
 
@@ -82,15 +83,37 @@ CALL_RECORD_SORTS = {
 
 
 def call_record_months(customer: Customer) -> list[MonthChoice]:
-    """The months in which the customer has call records, the newest first."""
-    months = (
-        CallRecord.objects.filter(customer=customer)
-        .annotate(month=TruncMonth("started_at"))
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")
+    """The months in which the customer has call records, the newest first, among the
+    months kept (CALL_RECORDS_KEEP_MONTHS). One query, with an EXISTS per month: each is one
+    probe of the (customer, started_at) index, where grouping the customer's records by
+    month would read all of them (24 months of 2,000 calls are 48,000 rows)."""
+    oldest = partitions.oldest_kept_month(timezone.now())
+    newest = MonthChoice.of(timezone.localdate())
+    candidates = []
+    index = newest.year * 12 + newest.month - 1
+    while index >= oldest.year * 12 + oldest.month - 1:
+        candidates.append(MonthChoice(index // 12, index % 12 + 1))
+        index -= 1
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(CallRecord._meta.db_table)
+    months_sql = " UNION ALL ".join(
+        f"SELECT {n} AS n, %s AS month_start, %s AS month_end" for n in range(len(candidates))
     )
-    return [MonthChoice.of(timezone.localtime(month)) for month in months]
+    params: list = []
+    for month in candidates:
+        params.extend(adapt(moment) for moment in month.bounds())
+    params.append(customer.pk)
+    with connection.cursor() as cursor:
+        # Names come from the model and the numbers from this loop, never from input.
+        cursor.execute(
+            f"SELECT months.n FROM ({months_sql}) months WHERE EXISTS ("  # noqa: S608
+            f"SELECT 1 FROM {table} record WHERE record.customer_id = %s"
+            " AND record.started_at >= months.month_start"
+            " AND record.started_at < months.month_end)",
+            params,
+        )
+        found = sorted(row[0] for row in cursor.fetchall())
+    return [candidates[n] for n in found]
 
 
 def call_records_of(

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing.models import CustomerNumber
-from billing.selectors import MonthChoice, _percentile
+from billing.models import CallRecord, CustomerNumber
+from billing.selectors import MonthChoice, _percentile, call_record_months
 from tests.factories import (
     OTHER_NUMBER,
     OWN_NUMBER,
@@ -64,6 +64,32 @@ def test_the_months_with_records_are_offered_and_another_month_is_chosen(
     response = owner_client.get(CALLS, {"month": str(previous)})
     assert response.context["totals"][0].calls == 5
     assert response.context["months"] == [current, previous]
+
+
+def test_the_months_offered_are_the_customers_own_local_months(
+    customer, other_customer, numbers, django_assert_num_queries
+):
+    current = this_month()
+    previous = MonthChoice.of(current.first_day - timedelta(days=1))
+    # 00:30 on the 1st here is the evening before in UTC: the month is still this one.
+    CallRecord.objects.create(
+        record_id="edge",
+        started_at=month_start(current) + timedelta(minutes=30),
+        customer=customer,
+        number=OWN_NUMBER,
+        caller=OWN_NUMBER,
+        callee="+302101234567",
+        duration_seconds=60,
+        cost=Decimal("0.1"),
+        currency="EUR",
+    )
+    make_calls(other_customer, 2, month=previous, number=OTHER_NUMBER, prefix="theirs")
+
+    with django_assert_num_queries(1):
+        assert call_record_months(customer) == [current]
+    make_calls(customer, 1, month=previous, prefix="old")
+    assert call_record_months(customer) == [current, previous]
+    assert call_record_months(other_customer) == [previous]
 
 
 def test_a_malformed_month_is_the_current_one(owner_client, calls):
