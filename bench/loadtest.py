@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -217,6 +218,64 @@ def run_locust(host: str, users: int, seconds: int, folder: Path, accounts: Path
     }
 
 
+class StallWatch:
+    """Every 15 s, looks for an email claimed for sending STALL_SECONDS ago or more (a send
+    gives up after EMAIL_TIMEOUT per step, 10 s). The first time one is found, it writes
+    what each process of the Celery worker is doing (py-spy, when installed) and what every
+    thread of this process is doing (the SMTP sink and the Twilio stand-in run here) to
+    `stall.txt` in the run's folder, and says so."""
+
+    STALL_SECONDS = 60
+
+    def __init__(self, worker_pid: int, path: Path) -> None:
+        self.worker_pid = worker_pid
+        self.path = path
+        self.found_at: str | None = None
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from datetime import timedelta
+
+        from django.db import connection
+        from django.utils import timezone
+
+        from outbox.models import OutboundEmail
+
+        while self.running and self.found_at is None:
+            time.sleep(15)
+            stuck = OutboundEmail.objects.filter(
+                status=OutboundEmail.Status.SENDING,
+                claimed_at__lte=timezone.now() - timedelta(seconds=self.STALL_SECONDS),
+            ).values_list("pk", "claimed_by", "claimed_at")
+            stuck = list(stuck)
+            if stuck:
+                self.found_at = time.strftime("%H:%M:%S")
+                self._dump(stuck)
+        connection.close()
+
+    def _dump(self, stuck: list) -> None:
+        lines = [f"{self.found_at}: emails sending for over {self.STALL_SECONDS} s: {stuck}", ""]
+        pids = [self.worker_pid]
+        with contextlib.suppress(psutil.Error):
+            pids += [child.pid for child in psutil.Process(self.worker_pid).children(True)]
+        spy = Path(sys.executable).parent / "py-spy"
+        for pid in pids:
+            if spy.exists():
+                result = subprocess.run(
+                    [str(spy), "dump", "--pid", str(pid)], capture_output=True, text=True
+                )
+                lines += [f"--- py-spy dump of {pid}", result.stdout, result.stderr]
+        names = {thread.ident: thread.name for thread in threading.enumerate()}
+        for ident, frame in sys._current_frames().items():
+            lines += [f"--- this process, thread {names.get(ident, ident)}"]
+            lines += traceback.format_stack(frame)
+        self.path.write_text("\n".join(lines), encoding="utf-8")
+        print(f"loadtest: a send hangs; what the processes were doing is in {self.path}",
+              flush=True)  # fmt: skip
+
+
 def holds(step: dict) -> bool:
     return step["errors"] == 0 and step["worst_p95"] < P95_LIMIT_MS
 
@@ -253,6 +312,7 @@ def main() -> None:
     worker = CeleryWorker(env, folder, beat=False, pool=("--pool=prefork", "-c", "2")).start()
     beat = CeleryBeat(env, folder, "loadtest").start()
     meter = CpuMeter({"web": web.popen.pid, "worker": worker.popen.pid})
+    watch = StallWatch(worker.popen.pid, folder / "stall.txt")
     steps = []
     try:
         # Each web process loads the portal at its first requests: not part of the hour.
@@ -302,6 +362,7 @@ def main() -> None:
         }
     finally:
         meter.running = False
+        watch.running = False
         for process in (beat, worker, web):
             process.stop()
         twilio.stop()

@@ -6,8 +6,10 @@ later runs reuse them), summarises the past days for the dashboard as the hourly
 job does, starts gunicorn with 2
 workers, logs in a customer and an agent, and measures sequential requests after a
 warm-up (median and p95), then requests per second on the admin queue and the customer's
-list with 16 concurrent connections (by wrk when it is installed). Prints a table and
-writes bench/RESULTS.md. `--gunicorn "-w 2 -k gthread --threads 4"` runs gunicorn
+list with 16 concurrent connections (by wrk when it is installed). It also seeds 10 million
+call records and measures the call records pages, their totals, the CSV export's memory and
+the billing API's import (bench/call_records.py; `--billing` measures only those). Prints a
+table and writes bench/RESULTS.md. `--gunicorn "-w 2 -k gthread --threads 4"` runs gunicorn
 another way; `--throughput` measures only the requests per second.
 
 `bench/run.py --compare REF` serves the portal at commit REF too (from a temporary
@@ -36,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import call_records as billing  # noqa: E402  (bench/call_records.py)
 
 CUSTOMERS = 10_000
 TICKETS = 100_000
@@ -579,6 +583,11 @@ def main() -> None:
         help=f'how to run gunicorn, e.g. "-w 2 -k gthread --threads 4" (default "{GUNICORN_ARGS}")',
     )
     parser.add_argument(
+        "--billing",
+        action="store_true",
+        help="only the call records figures (bench/call_records.py); prints, writes nothing",
+    )
+    parser.add_argument(
         "--throughput",
         action="store_true",
         help="only the requests per second (queue and customer list); prints, writes nothing",
@@ -599,6 +608,7 @@ def main() -> None:
     people = seed()
     seed_help_centre()
     summarise_days()
+    billing.seed_call_records()
     import requests
 
     port = free_port()
@@ -635,7 +645,28 @@ def main() -> None:
             ("Admin queue", agent_cookie, "/admin/tickets/ticket/"),
             ("Customer list /tickets/", customer_cookie, "/tickets/"),
         ]
-        if args.throughput:
+        billing_people = billing.people()
+        billing_sessions = {}
+        for key in ("owner", "big"):
+            billing_sessions[key] = requests.Session()
+            billing_sessions[key].cookies.set("sessionid", session_cookie(billing_people[key]))
+        if not (args.throughput or args.compare):
+            billing_rows = billing.measure_pages(
+                measure, base, billing_sessions["owner"], billing_sessions["big"]
+            )
+            billing_rows += billing.measure_totals(
+                {
+                    "2,000 calls": billing_people["owner"].customer,
+                    "50,000 calls": billing_people["big"].customer,
+                }
+            )
+            billing_lines = billing.measure_export(
+                base, billing_sessions["owner"], billing_sessions["big"], server.pid
+            )
+            billing_lines += billing.measure_import(base)
+        if args.billing:
+            pass
+        elif args.throughput:
             rates = [(name, throughput(base, cookie, path)) for name, cookie, path in loaded]
         elif args.compare:
             if args.only:
@@ -673,6 +704,19 @@ def main() -> None:
     if args.compare:
         print_comparison(host, args.compare, compared)
         return
+    billing_report = [
+        billing.data_line(),
+        "",
+        "| call records | median ms | p95 ms |",
+        "|---|---:|---:|",
+        *[f"| {name} | {median:.1f} | {p95:.1f} |" for name, median, p95 in billing_rows],
+        "",
+        *billing_lines,
+    ]
+    if args.billing:
+        print(f"Machine: {host}\ngunicorn {args.gunicorn}\n")
+        print("\n".join(billing_report))
+        return
 
     lines = [
         f"Machine: {host}",
@@ -686,6 +730,8 @@ def main() -> None:
         *[f"| {name} | {median:.1f} | {p95:.1f} |" for name, median, p95 in rows],
         "",
         *rate_lines,
+        "",
+        *billing_report,
     ]
     report = "\n".join(lines)
     print(report)
