@@ -34,6 +34,7 @@ import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
+from bench import call_records  # noqa: E402
 from bench.run import SERVER_ENV, bench_people, refuse_without_postgres  # noqa: E402
 
 WARM_UP = 20
@@ -162,6 +163,7 @@ def pages() -> list[tuple[str, str, str]]:
     """(name, who, path): the pages `make bench` measures, with the customer's dashboard."""
     people = bench_people()
     ticket = people["ticket"]
+    month = call_records.seeded_months()[-1]
     return [
         ("customer-list", "customer", "/tickets/"),
         ("customer-ticket", "customer", f"/tickets/{ticket.reference}/"),
@@ -172,6 +174,8 @@ def pages() -> list[tuple[str, str, str]]:
         ("admin-ticket", "agent", f"/admin/tickets/ticket/{ticket.pk}/change/"),
         ("help-search", "anonymous", "/help/search/?q=password+backup"),
         ("help-article", "anonymous", "/help/articles/bench-00042/"),
+        ("call-records", "customer", f"/billing/call-records/?month={month}"),
+        ("call-records-50k", "big", f"/billing/call-records/?month={month}"),
     ]
 
 
@@ -275,6 +279,7 @@ def main() -> None:
     cookies = {
         "customer": session_cookie(people["owner"]),
         "agent": session_cookie(people["agent"]),
+        "big": session_cookie(call_records.people()["big"]),
         "anonymous": None,
     }
     chosen = [page for page in pages() if not args.pages or page[0] in args.pages]

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import call_records as billing  # noqa: E402  (bench/call_records.py)
+from bench import call_records as billing  # noqa: E402
 
 CUSTOMERS = 10_000
 TICKETS = 100_000
@@ -664,6 +664,7 @@ def main() -> None:
                 base, billing_sessions["owner"], billing_sessions["big"], server.pid
             )
             billing_lines += billing.measure_import(base)
+        rates = []
         if args.billing:
             pass
         elif args.throughput:

@@ -145,10 +145,12 @@ def call_records(request: HttpRequest) -> HttpResponse:
     selection = _call_records_selection(request)
     month, records = selection["month"], selection["records"]
     sort = selectors.call_record_sort(request.GET.get("sort"))
-    page = Paginator(selectors.call_records_sorted(records, sort), CALL_RECORDS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    per_day = selectors.calls_per_day(records, month)
+    figures = selectors.call_month_figures(records, month)
+    paginator = Paginator(selectors.call_records_sorted(records, sort), CALL_RECORDS_PER_PAGE)
+    # The month's calls were just counted: the paginator does not count them again.
+    paginator.count = figures.calls
+    page = paginator.get_page(request.GET.get("page"))
+    per_day = figures.per_day
     minutes = Series(
         _("Minutes of calls per day"),
         _("minutes"),
@@ -163,7 +165,7 @@ def call_records(request: HttpRequest) -> HttpResponse:
         {
             **selection,
             "months": months,
-            "totals": selectors.call_totals(records),
+            "totals": figures.totals,
             "chart": _chart("chart-minutes", minutes, _("Day")),
             "page": page,
             "sort": sort,

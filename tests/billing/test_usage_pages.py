@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from billing.models import CallRecord, CustomerNumber
 from billing.selectors import MonthChoice, _percentile, call_record_months
@@ -253,3 +255,24 @@ def test_large_daily_figures_lose_their_decimals_to_fit_the_charts_scale(owner_c
 
     assert 'data-label="1" data-value="10800"' in page
     assert "95th percentile: 1000.0 Mbit/s in, 250.0 out" in page
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_the_call_rows_are_what_the_template_loop_wrote(customer, numbers, language):
+    """{% call_record_rows %} writes the HTML the template's own loop did, cell for cell."""
+    make_calls(customer, 3)
+    records = list(CallRecord.objects.filter(customer=customer).order_by("started_at"))
+    loop = Template(
+        "{% for record in records %}"
+        "<tr><td>{{ record.started_at|date:'SHORT_DATETIME_FORMAT' }}</td>"
+        "<td>{{ record.caller }}</td><td>{{ record.callee }}</td>"
+        '<td class="amount">{{ record.duration_seconds }} s</td>'
+        '<td class="amount">{{ record.cost|floatformat:4 }} {{ record.currency }}</td></tr>'
+        "{% if not forloop.last %}\n{% endif %}{% endfor %}"
+    )
+    tag = Template("{% load billing %}{% call_record_rows records %}")
+    with translation.override(language):
+        context = Context({"records": records})
+        expected = loop.render(context)
+        assert tag.render(context) == expected
+    assert expected.count("<tr>") == 3
