@@ -197,14 +197,19 @@ def tickets_to_auto_close(*, resolved_before: datetime) -> list[int]:
     )
 
 
-def tickets_near_breach(*, now: datetime, within: timedelta) -> list[int]:
+def tickets_near_breach(*, now: datetime, within: timedelta) -> tuple[list[int], list[int]]:
     """Tickets owed an answer within `within` (or already late) whose agents have not been
-    warned about this due time."""
-    return list(
+    warned about this due time: (those with an assignee, those with nobody assigned)."""
+    rows = (
         Ticket.objects.filter(response_due_at__isnull=False, response_due_at__lte=now + within)
         .exclude(breach_warning_for=F("response_due_at"))
-        .values_list("pk", flat=True)
+        .order_by("response_due_at", "pk")
+        .values_list("pk", "assignee_id")
     )
+    assigned, unassigned = [], []
+    for pk, assignee_id in rows:
+        (unassigned if assignee_id is None else assigned).append(pk)
+    return assigned, unassigned
 
 
 def kept_upload_bytes(*, owner: User, since: datetime) -> int:

@@ -458,6 +458,37 @@ def ticket_breach_warn(*, ticket_id: int) -> bool:
     return True
 
 
+@transaction.atomic
+def tickets_breach_warn_unassigned(*, ticket_ids: Sequence[int]) -> int:
+    """Warn every active agent, in one email each, of the tickets nobody is assigned to
+    whose answers fall due soon: in an outage there are many at once, and one email per
+    ticket and agent would bury the agents (and the mail server). Once per due time, as
+    ticket_breach_warn. Returns the number of tickets in the warning."""
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk__in=ticket_ids, response_due_at__isnull=False, assignee__isnull=True)
+        .exclude(breach_warning_for=F("response_due_at"))
+        .order_by("response_due_at", "pk")
+    )
+    if not tickets:
+        return 0
+    agents = list(User.objects.filter(is_staff=True, is_active=True).order_by("pk"))
+    site = settings.SITE_URL
+    warned = [
+        (ticket, f"{site}{reverse('admin:tickets_ticket_change', args=[ticket.pk])}")
+        for ticket in tickets
+    ]
+    queue = f"{site}{reverse('admin:tickets_ticket_changelist')}?view=unassigned"
+    for agent in agents:
+        email_user(agent, "tickets/email/breach_digest", warned=warned, queue=queue)
+    for ticket in tickets:
+        ticket.breach_warning_for = ticket.response_due_at
+        ticket.save(update_fields=["breach_warning_for"])
+        _record(ticket=ticket, kind=TicketEvent.Kind.BREACH_WARNED, actor=None, new=len(agents))
+    return len(tickets)
+
+
 @dataclass(frozen=True)
 class KeptFiles:
     kept: list[PendingUpload]

@@ -21,7 +21,7 @@ def retry_delay(retries: int) -> int:
     return min(30 * 2**retries, 1800)
 
 
-def _retry_or_give_up(task: Task, what: int | str) -> bool:
+def _retry_or_give_up(task: Task, what: object) -> bool:
     if task.request.retries >= MAX_RETRIES:
         # The next run of the beat job picks the ticket (or day) up again if it still
         # qualifies.
@@ -50,12 +50,16 @@ def close_resolved_ticket(self: Task, ticket_id: int) -> bool:
 
 @shared_task
 def warn_of_coming_breaches() -> int:
-    """Every few minutes: hand every ticket whose answer falls due soon to warn_of_breach."""
+    """Every few minutes: hand every assigned ticket whose answer falls due soon to
+    warn_of_breach (its assignee is told), and those nobody is assigned to, together, to
+    warn_agents_of_breaches (one email to each agent lists them all)."""
     within = timedelta(minutes=settings.TICKETS_BREACH_WARNING_MINUTES)
-    ids = selectors.tickets_near_breach(now=timezone.now(), within=within)
-    for ticket_id in ids:
+    assigned, unassigned = selectors.tickets_near_breach(now=timezone.now(), within=within)
+    for ticket_id in assigned:
         warn_of_breach.delay(ticket_id)
-    return len(ids)
+    if unassigned:
+        warn_agents_of_breaches.delay(unassigned)
+    return len(assigned) + len(unassigned)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
@@ -64,6 +68,15 @@ def warn_of_breach(self: Task, ticket_id: int) -> bool:
         return services.ticket_breach_warn(ticket_id=ticket_id)
     except Exception:
         return _retry_or_give_up(self, ticket_id)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def warn_agents_of_breaches(self: Task, ticket_ids: list[int]) -> int:
+    try:
+        return services.tickets_breach_warn_unassigned(ticket_ids=ticket_ids)
+    except Exception:
+        _retry_or_give_up(self, ticket_ids)
+        return 0
 
 
 @shared_task

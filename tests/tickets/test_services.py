@@ -287,6 +287,49 @@ def test_the_breach_warning_goes_to_the_assignee_only_when_there_is_one(
     assert [mail.to for mail in mailoutbox] == [[agent.email]]
 
 
+def test_agents_get_one_email_for_all_the_unassigned_requests_falling_due(
+    open_ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks
+):
+    """In an outage many requests nobody has taken fall due together: each agent gets one
+    email listing them, not one per request; an assigned one goes to its assignee alone."""
+    with at(2025, 9, 1, 10):
+        outage = [open_ticket(subject=f"Mail down {n}", priority=5) for n in range(4)]
+        taken = open_ticket(subject="Taken", priority=5)
+        services.ticket_assign(ticket=taken, acting_user=supervisor, assignee=agent)
+    mailoutbox.clear()
+    with at(2025, 9, 1, 13, 10), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.warn_of_coming_breaches.delay().get() == 5
+    with at(2025, 9, 1, 13, 15), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.warn_of_coming_breaches.delay().get() == 0
+
+    digests = [mail for mail in mailoutbox if "nobody is assigned to are due soon" in mail.subject]
+    assert sorted(mail.to[0] for mail in digests) == sorted([agent.email, supervisor.email])
+    assert digests[0].subject == "4 requests nobody is assigned to are due soon"
+    for mail in digests:
+        assert all(ticket.reference in mail.body for ticket in outage)
+        assert taken.reference not in mail.body
+        assert "Nobody is assigned to these 4 requests yet." in mail.body
+        assert "/admin/tickets/ticket/?view=unassigned" in mail.body
+    [for_assignee] = [mail for mail in mailoutbox if taken.reference in mail.subject]
+    assert for_assignee.to == [agent.email]
+    assert len(mailoutbox) == 3
+    for ticket in outage:
+        assert ticket.events.filter(kind="breach_warned", new_value="2").count() == 1
+
+
+def test_a_request_taken_before_the_warning_is_sent_leaves_the_digest(
+    open_ticket, agent, supervisor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with at(2025, 9, 1, 10):
+        first, second = (open_ticket(subject=f"Down {n}", priority=5) for n in range(2))
+    services.ticket_assign(ticket=second, acting_user=supervisor, assignee=agent)
+    mailoutbox.clear()
+    with at(2025, 9, 1, 13, 10), django_capture_on_commit_callbacks(execute=True):
+        assert services.tickets_breach_warn_unassigned(ticket_ids=[first.pk, second.pk]) == 1
+    assert {mail.subject for mail in mailoutbox} == {f"[{first.reference}] Answer due soon: Down 0"}
+    assert second.reference not in mailoutbox[0].body
+
+
 def test_attachments_are_stored_privately_under_a_random_name_with_a_thumbnail(
     open_ticket, owner, settings
 ):

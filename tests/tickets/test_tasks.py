@@ -66,6 +66,8 @@ def test_a_ticket_whose_warning_fails_does_not_stop_the_warnings_of_the_others(
 ):
     with at(2025, 9, 1, 10):
         first, bad, last = (open_ticket(subject=f"Down {n}", priority=5) for n in range(3))
+        for ticket in (first, bad, last):
+            services.ticket_assign(ticket=ticket, acting_user=agent, assignee=agent)
     mailoutbox.clear()
     calls = failing_for(monkeypatch, "ticket_breach_warn", bad.pk, times=100)
     with at(2025, 9, 1, 13, 10), django_capture_on_commit_callbacks(execute=True):
