@@ -15,6 +15,7 @@ DEPLOY = ROOT / "deploy"
 ENV_FILE = DEPLOY / "portal.env.example"
 NGINX_SITE = DEPLOY / "nginx" / "portal.conf"
 SYSTEMD = DEPLOY / "systemd"
+README = (ROOT / "README.md").read_text()
 
 # Folders whose code is not the portal's: the tests, the benchmarks, what is installed.
 _NOT_THE_PORTAL = {"tests", "bench", ".venv", "node_modules", ".git", "staticfiles"}
