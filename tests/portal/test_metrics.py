@@ -3,9 +3,11 @@ portal's own figures read from the database at each scrape in a fixed number of 
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
+import yaml
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -337,3 +339,40 @@ def test_the_queue_length_is_the_tasks_waiting_in_the_brokers_lists(
     body = response.content.decode()
     assert "portal_celery_queue_length" not in body
     assert "portal_tickets_open" in body
+
+
+# --- deploy/prometheus -------------------------------------------------------------------
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
+
+
+def test_the_sample_scrape_sends_the_token_to_metrics_and_loads_the_alerts():
+    config = yaml.safe_load((DEPLOY / "prometheus.yml").read_text())
+    assert config["rule_files"] == ["alerts.yml"]
+    (job,) = config["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    assert job["authorization"]["type"] == "Bearer"
+    assert job["authorization"]["credentials_file"]
+    assert job["static_configs"][0]["targets"]
+
+
+@pytest.mark.django_db
+def test_every_alert_watches_figures_the_portal_reports(client, open_to_token, settings):
+    settings.CELERY_BROKER_URL = ""
+    body = _scrape(client, **_bearer()).content.decode()
+    reported = set(re.findall(r"^(portal_\w+)[{ ]", body, flags=re.MULTILINE))
+    rules = yaml.safe_load((DEPLOY / "alerts.yml").read_text())["groups"][0]["rules"]
+    names = {rule["alert"] for rule in rules}
+    assert {
+        "PortalSlaBreachesRising",
+        "PortalSmsFailing",
+        "PortalOutboxBacklog",
+        "PortalCeleryQueueBacklog",
+    } <= names
+    # Skipped here without a broker, reported with one (the queue test above).
+    reported.add("portal_celery_queue_length")
+    for rule in rules:
+        assert rule["labels"]["severity"] in {"warning", "critical"}, rule["alert"]
+        assert rule["annotations"]["summary"], rule["alert"]
+        for name in re.findall(r"\bportal_\w+", rule["expr"]):
+            assert name in reported, (rule["alert"], name)
