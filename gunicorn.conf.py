@@ -5,8 +5,30 @@ name `SERVER`, read when each response is made. An empty value names neither the
 its version, which only helps someone looking for a vulnerable release.
 """
 
+import os
+
 import gunicorn.http.wsgi
 
 gunicorn.http.wsgi.SERVER = ""
 
 wsgi_app = "portal.wsgi:application"
+
+
+# With PROMETHEUS_MULTIPROC_DIR set, every worker writes its django-prometheus counters to
+# files there and /metrics adds them up (README, "Metrics"). Files left by a previous run
+# would be added too, so the folder is emptied when gunicorn starts; a worker that exits
+# leaves its counters, and its live gauges are dropped.
+def on_starting(server) -> None:
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -4,18 +4,48 @@ Nothing the portal keeps only in the cache must survive an outage: sessions are 
 database, and the counters of django-ratelimit (accounts.throttle) read as unreadable,
 which it answers with "limited" (forms that send mail to a typed address send none, and
 registration waits) until Redis returns. Each failure is logged.
+
+Both backends count their reads, hits and misses for /metrics (django-prometheus's
+django_cache_* counters); django-prometheus's own local-memory backend takes a cached
+0 or empty value for a miss, and its Redis one needs django-redis.
 """
 
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django_prometheus.cache.metrics import (
+    django_cache_get_fail_total,
+    django_cache_get_total,
+    django_cache_hits_total,
+    django_cache_misses_total,
+)
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+_MISSING = object()
+
+
+def _counted_get(backend: str, read, default):
+    django_cache_get_total.labels(backend=backend).inc()
+    value = read(_MISSING)
+    if value is _MISSING:
+        django_cache_misses_total.labels(backend=backend).inc()
+        return default
+    django_cache_hits_total.labels(backend=backend).inc()
+    return value
+
+
+class CountingLocMemCache(LocMemCache):
+    """Django's local-memory cache (the default without Redis), its reads counted."""
+
+    def get(self, key, default=None, version=None):
+        read = super().get
+        return _counted_get("locmem", lambda missing: read(key, missing, version), default)
 
 
 class ResilientRedisCache(RedisCache):
@@ -31,8 +61,10 @@ class ResilientRedisCache(RedisCache):
 
     def get(self, key, default=None, version=None):
         try:
-            return super().get(key, default, version)
+            read = super().get
+            return _counted_get("redis", lambda missing: read(key, missing, version), default)
         except _UNREACHABLE as error:
+            django_cache_get_fail_total.labels(backend="redis").inc()
             self._unreachable("get", error)
             return default
 

@@ -78,9 +78,12 @@ INSTALLED_APPS = [
     "helpcentre",
     "mailin",
     "billing",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that the latency it measures is the whole request's.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,6 +100,8 @@ MIDDLEWARE = [
     "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Just outside Axes, so that its lockout page is counted with the status it answers.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must be last: it turns lockouts signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,6 +149,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+# The same engines, counting connections, queries and their durations for /metrics.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends.", 1
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ----------------------------------------------------------
@@ -163,7 +172,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "portal.cache.CountingLocMemCache"}}
 
 # Without a broker, tasks run in-process so that `make run` needs nothing else.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -527,6 +536,16 @@ SUPPORT_PIN_HARD_LOCK_FAILURES = 10
 SUPPORT_PIN_AGENT_FAILURES_PER_HOUR = 30
 SUPPORT_PIN_VERIFIED_MINUTES = 15
 
+# --- Metrics (/metrics, Prometheus) ---------------------------------------------------
+# Who may read /metrics: client addresses or networks (comma separated, counted as
+# portal.net.client_ip counts them, so behind TRUSTED_PROXY_COUNT proxies), and anyone who
+# sends `Authorization: Bearer <METRICS_TOKEN>`. With neither set, /metrics is off (404).
+METRICS_ALLOWED_IPS = _env_list("METRICS_ALLOWED_IPS", [])
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# The portal's own figures count what happened in this window (SMS, logins, PIN checks,
+# first answers), so that a scrape reads an index, never a whole table.
+METRICS_WINDOW_HOURS = 24
+
 # --- Security -------------------------------------------------------------------------
 # Sessions live in the database (Django's default engine), not in Redis: Redis going down
 # signs nobody out, and the Security page can end any of them.
@@ -556,7 +575,9 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The billing API answers plain HTTP with a refusal instead of a redirect, which a
     # client would follow by sending its token in clear again, every time.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/"]
+    # Prometheus scrapes each web machine directly, on the private network (README,
+    # "Metrics"), as the load balancer's health check reaches /healthz.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$", r"^api/"]
 
 # Content-Security-Policy: our pages and the admin load scripts, styles, images and fonts
 # from the portal only, with no inline script or style. DEBUG reports violations in the

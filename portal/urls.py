@@ -21,6 +21,7 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("help/", include("helpcentre.urls")),

@@ -1,12 +1,15 @@
+import prometheus_client
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts.services import user_language_set
+from portal import metrics as portal_metrics
 from tickets import selectors as ticket_selectors
 
 
@@ -38,6 +41,18 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus's scrape. Off (404) unless METRICS_ALLOWED_IPS or METRICS_TOKEN is set,
+    and 404 to anyone else, as for any page one may not see."""
+    if not portal_metrics.metrics_enabled() or not portal_metrics.metrics_reader_allowed(request):
+        raise Http404
+    return HttpResponse(
+        portal_metrics.exposition(), content_type=prometheus_client.CONTENT_TYPE_LATEST
+    )
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

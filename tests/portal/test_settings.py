@@ -42,7 +42,7 @@ def test_with_no_environment_the_portal_runs_on_its_embedded_defaults():
     result = _run(["-c", PRINT_SETTINGS], {})
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["engine"] == "django_prometheus.db.backends.sqlite3"
     assert values["name"].endswith("db.sqlite3")
     assert values["eager"] is True
     assert values["broker"] == ""
@@ -64,7 +64,7 @@ def test_production_variables_switch_to_postgresql_redis_and_smtp():
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["engine"] == "django_prometheus.db.backends.postgresql"
     assert values["eager"] is False
     assert values["broker"] == "redis://cache.internal:6379/0"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"

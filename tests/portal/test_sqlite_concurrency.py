@@ -57,7 +57,7 @@ def test_the_embedded_database_waits_for_the_lock_instead_of_failing():
         check=True,
     )
     database = json.loads(result.stdout.strip().splitlines()[-1])
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["ENGINE"] == "django_prometheus.db.backends.sqlite3"
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert database["OPTIONS"]["timeout"] >= 5
