@@ -19,6 +19,7 @@ from functools import cache
 import prometheus_client
 import redis
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -233,38 +234,51 @@ def _outbox_figures(*, now: datetime) -> Iterator[GaugeMetricFamily]:
     yield late
 
 
-def _pin_figures(*, since: datetime, window: str) -> Iterator[GaugeMetricFamily]:
+def _recent_counts(
+    model: type[models.Model],
+    column: str,
+    values: list[str],
+    *,
+    name: str,
+    documentation: str,
+    since: datetime,
+    window: str,
+) -> Iterator[GaugeMetricFamily]:
+    """Rows of `model` created since `since`, counted by `column`: every value, zeros too."""
     counts = dict(
-        VerificationAttempt.objects.filter(created_at__gte=since)
-        .values_list("result")
-        .annotate(n=Count("id"))
+        model.objects.filter(created_at__gte=since)
+        .values_list(column)
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    family = GaugeMetricFamily(
-        "portal_pin_verifications",
-        f"Support PIN checks by agents in the last {window}, by result.",
-        labels=["result", "window"],
-    )
-    for result in VerificationAttempt.Result.values:
-        family.add_metric([result, window], counts.get(result, 0))
+    family = GaugeMetricFamily(name, documentation, labels=[column, "window"])
+    for value in values:
+        family.add_metric([value, window], counts.get(value, 0))
     yield family
+
+
+def _pin_figures(*, since: datetime, window: str) -> Iterator[GaugeMetricFamily]:
+    return _recent_counts(
+        VerificationAttempt,
+        "result",
+        VerificationAttempt.Result.values,
+        name="portal_pin_verifications",
+        documentation=f"Support PIN checks by agents in the last {window}, by result.",
+        since=since,
+        window=window,
+    )
 
 
 def _login_figures(*, since: datetime, window: str) -> Iterator[GaugeMetricFamily]:
-    counts = dict(
-        LoginAttempt.objects.filter(created_at__gte=since)
-        .values_list("outcome")
-        .annotate(n=Count("id"))
-        .order_by()
+    return _recent_counts(
+        LoginAttempt,
+        "outcome",
+        LoginAttempt.Outcome.values,
+        name="portal_logins",
+        documentation=f"Attempts to log in in the last {window}, by outcome.",
+        since=since,
+        window=window,
     )
-    family = GaugeMetricFamily(
-        "portal_logins",
-        f"Attempts to log in in the last {window}, by outcome.",
-        labels=["outcome", "window"],
-    )
-    for outcome in LoginAttempt.Outcome.values:
-        family.add_metric([outcome, window], counts.get(outcome, 0))
-    yield family
 
 
 def celery_queue_length(broker_url: str, queue: str) -> int | None:
