@@ -111,8 +111,23 @@ class PortalCollector(Collector):
         yield from _ticket_figures(now=now, since=since, window=window)
         yield from _sms_figures(since=since, window=window)
         yield from _outbox_figures(now=now)
-        yield from _pin_figures(since=since, window=window)
-        yield from _login_figures(since=since, window=window)
+        recent = {"since": since, "window": window}
+        yield from _recent_counts(
+            VerificationAttempt,
+            "result",
+            VerificationAttempt.Result.values,
+            name="portal_pin_verifications",
+            documentation=f"Support PIN checks by agents in the last {window}, by result.",
+            **recent,
+        )
+        yield from _recent_counts(
+            LoginAttempt,
+            "outcome",
+            LoginAttempt.Outcome.values,
+            name="portal_logins",
+            documentation=f"Attempts to log in in the last {window}, by outcome.",
+            **recent,
+        )
         yield from _celery_figures()
 
 
@@ -255,30 +270,6 @@ def _recent_counts(
     for value in values:
         family.add_metric([value, window], counts.get(value, 0))
     yield family
-
-
-def _pin_figures(*, since: datetime, window: str) -> Iterator[GaugeMetricFamily]:
-    return _recent_counts(
-        VerificationAttempt,
-        "result",
-        VerificationAttempt.Result.values,
-        name="portal_pin_verifications",
-        documentation=f"Support PIN checks by agents in the last {window}, by result.",
-        since=since,
-        window=window,
-    )
-
-
-def _login_figures(*, since: datetime, window: str) -> Iterator[GaugeMetricFamily]:
-    return _recent_counts(
-        LoginAttempt,
-        "outcome",
-        LoginAttempt.Outcome.values,
-        name="portal_logins",
-        documentation=f"Attempts to log in in the last {window}, by outcome.",
-        since=since,
-        window=window,
-    )
 
 
 def celery_queue_length(broker_url: str, queue: str) -> int | None:
