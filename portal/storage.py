@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.http import FileResponse
 
 LOCAL_BACKEND = "portal.storage.LocalPrivateStorage"
 S3_BACKEND = "storages.backends.s3.S3Storage"
@@ -48,6 +49,9 @@ def private_storage_settings(url: str) -> dict[str, Any]:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 60,
+            # A file opened to be read (a thumbnail made, an export written) is copied
+            # into memory up to this size, into a temporary file past it.
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }
 
@@ -126,3 +130,24 @@ class PrivateStorage(Storage):
 
 
 private_storage = PrivateStorage()
+
+
+# Blocks read from the file and written to the client: 64 KB, not FileResponse's 4 KB.
+DOWNLOAD_BLOCK_SIZE = 64 * 1024
+
+
+def private_file_response(name: str, **kwargs: Any) -> FileResponse:
+    """A FileResponse streaming a private file block by block, from the folder or straight
+    from the bucket's GET (not first copied whole, as opening an S3 file would do)."""
+    backend = private_storage.backend
+    if isinstance(backend, FileSystemStorage):
+        response = FileResponse(backend.open(name, "rb"), **kwargs)
+    else:
+        from storages.utils import clean_name
+
+        key = backend._normalize_name(clean_name(name))
+        answer = backend.connection.meta.client.get_object(Bucket=backend.bucket_name, Key=key)
+        response = FileResponse(answer["Body"], **kwargs)
+        response["Content-Length"] = answer["ContentLength"]
+    response.block_size = DOWNLOAD_BLOCK_SIZE
+    return response
