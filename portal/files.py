@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.apps import apps
+from django.core.files.storage import Storage
 from django.db.models import FileField
 
 from portal.storage import PrivateStorage, private_storage
@@ -37,17 +38,17 @@ def _named_files() -> set[str]:
     return named
 
 
-def private_files(folder: str = "") -> Iterator[str]:
+def private_files(folder: str = "", *, storage: Storage = private_storage) -> Iterator[str]:
     """The name of every private file under `folder`, in the folder or in the bucket."""
     try:
-        subfolders, files = private_storage.listdir(folder)
+        subfolders, files = storage.listdir(folder)
     except FileNotFoundError:
         return
     prefix = f"{folder.rstrip('/')}/" if folder else ""
     for file_name in files:
         yield prefix + file_name
     for subfolder in subfolders:
-        yield from private_files(prefix + subfolder)
+        yield from private_files(prefix + subfolder, storage=storage)
 
 
 def private_orphans_purge(*, older_than: datetime) -> int:

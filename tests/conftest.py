@@ -136,13 +136,12 @@ def s3_server():
 
 
 @pytest.fixture
-def private_bucket(s3_server, settings, monkeypatch):
-    """Private files go to a new bucket of the local S3 server, under a prefix, chosen as
-    production chooses it: through PRIVATE_STORAGE_URL. Yields (boto3 client, bucket,
+def s3_bucket(s3_server, settings, monkeypatch):
+    """A new bucket of the local S3 server, named by PRIVATE_STORAGE_URL with the prefix
+    "private", while the portal still stores in the folder. Yields (boto3 client, bucket,
     prefix) to read the bucket behind the portal's back."""
     import uuid
 
-    from portal.storage import private_storage_settings
     from tests.s3_standin import CREDENTIALS, client
 
     for name, value in CREDENTIALS.items():
@@ -153,6 +152,19 @@ def private_bucket(s3_server, settings, monkeypatch):
         Bucket=bucket,
         CreateBucketConfiguration={"LocationConstraint": CREDENTIALS["AWS_DEFAULT_REGION"]},
     )
-    url = f"s3://{bucket}/private?endpoint={s3_server.endpoint}&region=eu-central-1"
-    settings.STORAGES = {**settings.STORAGES, "private": private_storage_settings(url)}
+    region = CREDENTIALS["AWS_DEFAULT_REGION"]
+    settings.PRIVATE_STORAGE_URL = (
+        f"s3://{bucket}/private?endpoint={s3_server.endpoint}&region={region}"
+    )
     yield s3, bucket, "private"
+
+
+@pytest.fixture
+def private_bucket(s3_bucket, settings):
+    """Private files go to the bucket of `s3_bucket`, chosen as production chooses it:
+    from PRIVATE_STORAGE_URL."""
+    from portal.storage import private_storage_settings
+
+    private = private_storage_settings(settings.PRIVATE_STORAGE_URL)
+    settings.STORAGES = {**settings.STORAGES, "private": private}
+    return s3_bucket
