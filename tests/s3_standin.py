@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+SERVER_MODULES = ("moto", "flask", "boto3")
 
-def require_moto(*, ci: bool) -> None:
-    """Skip with the reason when moto is missing; in CI, fail instead."""
-    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
+
+def require_moto(*, ci: bool, modules: tuple[str, ...] = SERVER_MODULES) -> None:
+    """Skip with the reason when moto's server is missing; in CI, fail instead."""
+    if any(importlib.util.find_spec(module) is None for module in modules):
         message = "moto[server] is not installed: `pip install -r requirements-dev.txt`."
         if ci:
             pytest.fail(message + " The object storage tests are required in CI.")
