@@ -3,17 +3,18 @@
 
 import io
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Customer
 from accounts.privacy import services as privacy
 from accounts.privacy import tasks as privacy_tasks
 from accounts.privacy.models import DataExport
 from portal.files import private_orphans_purge
-from tests.factories import png_bytes, upload
+from tests.factories import make_invoice, pdf_bytes, png_bytes, upload
 from tickets import tasks
 from tickets.models import Attachment, Category, PendingUpload, Ticket
 
@@ -137,3 +138,36 @@ def test_an_export_built_again_after_a_crash_replaces_the_first(private_bucket, 
     export.refresh_from_db()
     assert export.file.name == f"exports/{export.token}.zip"
     assert zipfile.is_zipfile(io.BytesIO(s3.get_object(Bucket=bucket, Key=key)["Body"].read()))
+
+
+def test_invoice_pdfs_are_stored_in_the_bucket_and_served_to_their_customer_only(
+    private_bucket, customer, owner_client, other_client
+):
+    s3, bucket, prefix = private_bucket
+    invoice = make_invoice(customer, "2026-0042", issued_on=date(2026, 11, 1))
+    key = f"{prefix}/{invoice.pdf.name}"
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == pdf_bytes()
+
+    url = reverse("billing:invoice_pdf", args=[invoice.number])
+    response = owner_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf_bytes()
+    assert other_client.get(url).status_code == 404
+
+
+def test_a_purged_customers_files_leave_the_bucket(
+    private_bucket, owner, owner_client, ticket, settings, django_capture_on_commit_callbacks
+):
+    s3, bucket, prefix = private_bucket
+    owner_client.post(
+        reverse("tickets:detail", args=[ticket.reference]),
+        {"body": "see", "attachments": [upload("a.png", png_bytes())]},
+    )
+    assert len(keys(s3, bucket)) == 2  # the file and its thumbnail
+    privacy.customer_close(owner=owner)
+    Customer.objects.filter(pk=owner.customer_id).update(
+        closed_at=timezone.now() - timedelta(days=settings.DATA_RETENTION_DAYS + 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert privacy_tasks.purge_closed_customers() == 1
+    assert keys(s3, bucket) == set()
