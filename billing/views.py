@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from billing import selectors
 from billing.models import ContractDocument, Invoice
+from portal.storage import private_file_response
 from tickets.dashboard import Series, bars
 
 CALL_RECORDS_PER_PAGE = 50
@@ -57,8 +58,8 @@ def customer_permission_required(permission: str) -> Callable:
 
 
 def _pdf_response(document: Invoice | ContractDocument, filename: str) -> FileResponse:
-    response = FileResponse(
-        document.pdf.open("rb"),
+    response = private_file_response(
+        document.pdf.name,
         as_attachment=True,
         filename=filename,
         content_type="application/pdf",

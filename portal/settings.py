@@ -14,6 +14,8 @@ import dj_email_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from portal.storage import private_storage_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -328,7 +330,11 @@ STORAGES = {
         )
     },
 }
-# Uploaded files are never served from a public URL; views check access first.
+# Uploaded files are never served from a public URL; views check access first. They live
+# under PRIVATE_MEDIA_ROOT, or in a bucket when PRIVATE_STORAGE_URL is set
+# (s3://bucket/prefix?endpoint=URL&region=NAME, credentials from the AWS_* variables).
+PRIVATE_STORAGE_URL = os.environ.get("PRIVATE_STORAGE_URL", "")
+STORAGES["private"] = private_storage_settings(PRIVATE_STORAGE_URL)
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # A file no row names (its request was killed between the two) is deleted after this long

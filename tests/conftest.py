@@ -122,3 +122,49 @@ def agent_client(agent) -> CommittingClient:
 @pytest.fixture
 def supervisor_client(supervisor) -> CommittingClient:
     return logged_in_verified(supervisor)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server for the whole run (tests/s3_standin.py)."""
+    from tests.s3_standin import S3Standin, in_ci, require_moto
+
+    require_moto(ci=in_ci())
+    server = S3Standin().wait_ready()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings, monkeypatch):
+    """A new bucket of the local S3 server, named by PRIVATE_STORAGE_URL with the prefix
+    "private", while the portal still stores in the folder. Yields (boto3 client, bucket,
+    prefix) to read the bucket behind the portal's back."""
+    import uuid
+
+    from tests.s3_standin import CREDENTIALS, client
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"portal-{uuid.uuid4().hex[:16]}"
+    s3 = client(s3_server.endpoint)
+    s3.create_bucket(
+        Bucket=bucket,
+        CreateBucketConfiguration={"LocationConstraint": CREDENTIALS["AWS_DEFAULT_REGION"]},
+    )
+    region = CREDENTIALS["AWS_DEFAULT_REGION"]
+    settings.PRIVATE_STORAGE_URL = (
+        f"s3://{bucket}/private?endpoint={s3_server.endpoint}&region={region}"
+    )
+    yield s3, bucket, "private"
+
+
+@pytest.fixture
+def private_bucket(s3_bucket, settings):
+    """Private files go to the bucket of `s3_bucket`, chosen as production chooses it:
+    from PRIVATE_STORAGE_URL."""
+    from portal.storage import private_storage_settings
+
+    private = private_storage_settings(settings.PRIVATE_STORAGE_URL)
+    settings.STORAGES = {**settings.STORAGES, "private": private}
+    return s3_bucket

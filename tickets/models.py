@@ -1,35 +1,12 @@
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Customer
-
-
-class PrivateStorage(FileSystemStorage):
-    """Uploads live under PRIVATE_MEDIA_ROOT, which no URL serves; the attachment views
-    check access and stream the file. The root is read on each use so tests can move it."""
-
-    def __init__(self) -> None:
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self) -> Path:
-        return Path(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return str(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Private files have no public URL.")
-
-
-private_storage = PrivateStorage()
+from portal.storage import PrivateStorage, private_storage
 
 
 def _private_storage() -> PrivateStorage:

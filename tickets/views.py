@@ -10,6 +10,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.storage import private_file_response
 from portal.useragent import describe_user_agent
 from tickets import selectors, services
 from tickets.forms import AttachmentsFormMixin, CustomerReplyForm, TicketCreateForm
@@ -164,11 +165,11 @@ def ticket_reopen(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _private_file_response(attachment: Attachment, *, thumbnail: bool) -> FileResponse:
     if thumbnail:
-        response = FileResponse(attachment.thumbnail.open("rb"), content_type="image/png")
+        response = private_file_response(attachment.thumbnail.name, content_type="image/png")
         response["Content-Disposition"] = "inline"
     else:
-        response = FileResponse(
-            attachment.file.open("rb"),
+        response = private_file_response(
+            attachment.file.name,
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type,

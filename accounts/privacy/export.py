@@ -4,7 +4,7 @@ the login can see, and a README.txt in the login's language that explains each f
 A section is a name, a builder and a description in SECTIONS."""
 
 import json
-import os
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from accounts.models import AccountEvent, LoginAttempt, SignedInSession, User
 from accounts.privacy.models import DataExport
 from billing.models import ContractDocument, Invoice
 from billing.selectors import contract_documents_of, invoices_of
+from portal.storage import private_storage
 from supportpin.models import AssistedAction, PinEvent, SupportPin
 from tickets.models import Attachment, TicketEvent, TicketMessage
 from tickets.selectors import tickets_visible_to
@@ -277,38 +279,40 @@ SECTIONS = [
 
 
 def write_export_zip(export: DataExport) -> tuple[str, int]:
-    """Write the ZIP under PRIVATE_MEDIA_ROOT, replacing any half-written one of an earlier
-    attempt; return its storage name and size."""
+    """Write the ZIP to the private files (the folder or the bucket), replacing the one of
+    an earlier attempt; return its storage name and size. It is built in a temporary file,
+    which vanishes with the process if it dies, and stored once complete."""
     user = export.user
     name = f"exports/{export.token}.zip"
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with (
-        translation.override(user.language),
-        zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive,
-    ):
-        for section in SECTIONS:
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as partial:
+        with (
+            translation.override(user.language),
+            zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive,
+        ):
+            for section in SECTIONS:
+                archive.writestr(
+                    section.filename,
+                    json.dumps(section.build(user), ensure_ascii=False, indent=2),
+                )
+            for attachment in _visible_attachments(user):
+                with attachment.file.open("rb") as source:
+                    archive.writestr(attachment_path(attachment), source.read())
+            found_invoices, documents = _invoices_visible(user)
+            for document, path_in_zip in [
+                *((i, invoice_path(i)) for i in found_invoices),
+                *((d, contract_document_path(d)) for d in documents),
+            ]:
+                with document.pdf.open("rb") as source:
+                    archive.writestr(path_in_zip, source.read())
             archive.writestr(
-                section.filename,
-                json.dumps(section.build(user), ensure_ascii=False, indent=2),
+                "README.txt",
+                render_to_string(
+                    "accounts/privacy/export_readme.txt",
+                    {"user": user, "sections": SECTIONS, "SITE_NAME": settings.SITE_NAME},
+                ),
             )
-        for attachment in _visible_attachments(user):
-            with attachment.file.open("rb") as source:
-                archive.writestr(attachment_path(attachment), source.read())
-        found_invoices, documents = _invoices_visible(user)
-        for document, path_in_zip in [
-            *((i, invoice_path(i)) for i in found_invoices),
-            *((d, contract_document_path(d)) for d in documents),
-        ]:
-            with document.pdf.open("rb") as source:
-                archive.writestr(path_in_zip, source.read())
-        archive.writestr(
-            "README.txt",
-            render_to_string(
-                "accounts/privacy/export_readme.txt",
-                {"user": user, "sections": SECTIONS, "SITE_NAME": settings.SITE_NAME},
-            ),
-        )
-    os.replace(partial, path)
-    return name, path.stat().st_size
+        size = partial.tell()
+        partial.seek(0)
+        private_storage.delete(name)  # an earlier attempt's, if any
+        stored = private_storage.save(name, File(partial, name=name))
+    return stored, size

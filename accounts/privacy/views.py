@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -21,6 +21,7 @@ from accounts.privacy.models import DataExport
 from accounts.reauth import ReauthenticationRequiredMixin
 from portal.exceptions import Refusal
 from portal.net import client_ip
+from portal.storage import private_file_response
 
 
 def _customer_login(request: HttpRequest) -> User:
@@ -77,8 +78,8 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
     export = get_object_or_404(DataExport, token=token, user=request.user)
     if not export.is_downloadable(timezone.now()) or not export.file:
         raise Http404
-    return FileResponse(
-        export.file.open("rb"),
+    return private_file_response(
+        export.file.name,
         as_attachment=True,
         filename=f"{settings.SITE_NAME}-{request.user.username}-data.zip".replace(" ", "-"),
         content_type="application/zip",
