@@ -2,21 +2,18 @@
 back) and its login, the tasks it enqueues log with the same id, JSON in production and
 text in development, and no secret of a full flow reaches the output."""
 
-import io
 import json
 import logging
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.logs import make_handler
 from supportpin.pin import format_pin
 from supportpin.services import support_pin_activate
 from tests.factories import (
@@ -28,36 +25,8 @@ from tests.factories import (
     totp_code,
     totp_device,
 )
-from tests.twilio_standin import TwilioStandin
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class CapturedLogs:
-    """What the portal's own handler writes, at DEBUG, from every logger."""
-
-    def __init__(self, fmt: str) -> None:
-        self.stream = io.StringIO()
-        self.handler = make_handler(fmt=fmt, stream=self.stream)
-
-    @property
-    def text(self) -> str:
-        return self.stream.getvalue()
-
-    def records(self) -> list[dict]:
-        return [json.loads(line) for line in self.text.splitlines() if line.startswith("{")]
-
-
-@pytest.fixture
-def json_logs() -> Iterator[CapturedLogs]:
-    captured = CapturedLogs("json")
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(captured.handler)
-    root.setLevel(logging.DEBUG)
-    yield captured
-    root.removeHandler(captured.handler)
-    root.setLevel(level)
 
 
 def test_a_sane_request_id_is_kept_and_sent_back(client, db):
@@ -123,20 +92,7 @@ def test_the_redaction_covers_arguments_extra_fields_and_the_portals_own_secrets
     assert records[4]["message"] == "Response Status Code: 201, status_code=404, error code: 21211"
 
 
-@pytest.fixture
-def twilio(settings):
-    standin = TwilioStandin().start()
-    settings.SMS_BACKEND = "sms.backends.twilio.TwilioBackend"
-    settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
-    settings.TWILIO_AUTH_TOKEN = "twilio-auth-token-of-the-test"
-    settings.TWILIO_FROM_NUMBER = "+15005550006"
-    settings.TWILIO_MESSAGING_SERVICE_SID = ""
-    settings.TWILIO_API_BASE_URL = standin.base_url
-    yield standin
-    standin.stop()
-
-
-def test_no_secret_of_a_full_flow_reaches_the_logs(owner, twilio, json_logs, settings):
+def test_no_secret_of_a_full_flow_reaches_the_logs(owner, twilio_backend, json_logs, settings):
     device = totp_device(owner)
     support_pin_activate(user=owner, acting_user=owner)
     client = CommittingClient()
@@ -150,7 +106,7 @@ def test_no_secret_of_a_full_flow_reaches_the_logs(owner, twilio, json_logs, set
     pin = pin_of(owner)
     assert format_pin(pin) in client.get(reverse("supportpin:current")).content.decode()
     client.post(reverse("supportpin:send_sms"))
-    assert format_pin(pin) in twilio.accepted[0]["Body"]
+    assert format_pin(pin) in twilio_backend.accepted[0]["Body"]
     # The billing system's API token.
     _token, api_secret = make_api_token()
     numbers = ApiClient(api_secret).put(
