@@ -226,7 +226,7 @@ class RequestContextFilter(logging.Filter):
 # Attributes every LogRecord has; the others are extra fields.
 _RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()
-    | {"message", "asctime", "request_id", "user_id", "taskName", "context"}
+    | {"message", "asctime", "request_id", "user_id", "taskName"}
 )
 
 
@@ -301,6 +301,8 @@ class TextFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         user_id = getattr(record, "user_id", None)
         parts = [part for part in (request_id, f"user={user_id}" if user_id else "") if part]
+        # A copy: the other handlers (and Sentry's breadcrumbs) see the record as it was.
+        record = logging.makeLogRecord(vars(record))
         record.context = f"[{' '.join(parts)}] " if parts else ""
         text = super().format(record)
         if record.exc_info:
