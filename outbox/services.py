@@ -98,6 +98,7 @@ def email_deliver(*, email_id: int, worker: str = "") -> str:
     OutboundEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
         status=Status.SENT, sent_at=timezone.now(), last_error="", text="", html=""
     )
+    logger.info("Email %s sent", email.pk)
     return Status.SENT
 
 

@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from portal.storage import private_storage_settings
+from portal.errors import init_sentry
+from portal.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that the latency it measures is the whole request's.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Next: every log record of the request, even of the middleware, has its id.
+    "portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -607,10 +611,21 @@ else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
     CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logs and error reports (portal/logs.py, portal/errors.py) ------------------------
+# LOG_FORMAT: json (one object a line, the default with DEBUG off) or text (for people,
+# the default with DEBUG on). Every record has the request id and the login id; secrets
+# are redacted.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise RuntimeError("LOG_FORMAT must be json or text.")
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), fmt=LOG_FORMAT)
+# The worker and beat log through LOGGING too, not through Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

@@ -343,6 +343,7 @@ def sms_deliver(*, sms_id: int, render: Callable[[SmsMessage], str | None]) -> S
         )
         raise
     _record_sent(sms, provider_sid=sid)
+    logger.info("SMS %s (%s) sent: provider id %s", sms.pk, sms.purpose, sid)
     return sms
 
 

@@ -2,6 +2,9 @@
 requests commit, so that work queued with `transaction.on_commit` (emails, SMS) happens as
 it does in production."""
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 from django.utils import translation
 
@@ -15,6 +18,8 @@ from tests.factories import (
     make_customer,
     make_user,
 )
+from tests.logcapture import CapturedLogs
+from tests.twilio_standin import TwilioStandin
 
 
 @pytest.fixture(autouse=True)
@@ -168,3 +173,29 @@ def private_bucket(s3_bucket, settings):
     private = private_storage_settings(settings.PRIVATE_STORAGE_URL)
     settings.STORAGES = {**settings.STORAGES, "private": private}
     return s3_bucket
+
+
+@pytest.fixture
+def json_logs() -> Iterator[CapturedLogs]:
+    captured = CapturedLogs("json")
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(captured.handler)
+    root.setLevel(logging.DEBUG)
+    yield captured
+    root.removeHandler(captured.handler)
+    root.setLevel(level)
+
+
+@pytest.fixture
+def twilio_backend(settings):
+    """The Twilio backend, talking to a local stand-in of its API."""
+    standin = TwilioStandin().start()
+    settings.SMS_BACKEND = "sms.backends.twilio.TwilioBackend"
+    settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
+    settings.TWILIO_AUTH_TOKEN = "twilio-auth-token-of-the-test"
+    settings.TWILIO_FROM_NUMBER = "+15005550006"
+    settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    settings.TWILIO_API_BASE_URL = standin.base_url
+    yield standin
+    standin.stop()
