@@ -14,9 +14,9 @@ import dj_email_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from portal.storage import private_storage_settings
 from portal.errors import init_sentry
 from portal.logs import logging_config
+from portal.storage import private_storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
