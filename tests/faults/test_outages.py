@@ -3,7 +3,6 @@ their PIN by SMS: every page answers as usual, and every email and SMS goes out 
 when the part is back. Outages last seconds here, not minutes: the sweeps run every
 second (tests/faults/processes.py), and the paths are those of production."""
 
-from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from sms.models import SmsMessage
 from sms.services import sms_close_abandoned
 from supportpin.services import support_pin_activate
 from tests.factories import make_customer, make_user
+from tests.faults.outcomes import everything_went_out_once
 from tests.faults.processes import Browser, CeleryWorker, Gunicorn, portal_env, wait_until
 from tickets.defaults import install_defaults
 from tickets.models import Category, SlaPolicy, Ticket
@@ -60,20 +60,6 @@ def ask_for_pin_by_sms(browser: Browser) -> None:
     page = browser.get(response.headers["Location"])
     assert page.status_code == 200
     assert "is on its way" in page.text
-
-
-def everything_went_out_once(smtp_sink, twilio) -> bool:
-    emails = OutboundEmail.objects.all()
-    sent = Counter(message["Message-ID"] for message in smtp_sink.messages)
-    sms = SmsMessage.objects.all()
-    return (
-        emails.exists()
-        and all(email.status == OutboundEmail.Status.SENT for email in emails)
-        and sent == Counter(email.message_id for email in emails)
-        and sms.exists()
-        and all(record.status == SmsMessage.Status.SENT for record in sms)
-        and len(twilio.accepted) == sms.count()
-    )
 
 
 def test_with_redis_down_requests_and_pin_sms_are_answered_and_sent_once_it_returns(

@@ -4,7 +4,6 @@ bucket. A customer logs in on node A, opens a request with an attachment there, 
 on node B with the same session, asks for the PIN by SMS on B, node A is killed, and the
 customer replies on B: every email and SMS goes out once."""
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from outbox.models import OutboundEmail
 from sms.models import SmsMessage
 from supportpin.services import support_pin_activate
 from tests.factories import PASSWORD, make_customer, make_user
+from tests.faults.outcomes import everything_went_out_once
 from tests.faults.processes import Browser, CeleryBeat, CeleryWorker, Gunicorn, wait_until
 from tests.s3_standin import CREDENTIALS
 from tickets.defaults import install_defaults
@@ -52,20 +52,6 @@ def open_request(browser: Browser, subject: str, files: dict | None = None) -> N
         files=files,
     )
     assert response.status_code == 302, response.text[:500]
-
-
-def everything_went_out_once(smtp_sink, twilio) -> bool:
-    emails = OutboundEmail.objects.all()
-    sent = Counter(message["Message-ID"] for message in smtp_sink.messages)
-    sms = SmsMessage.objects.all()
-    return (
-        emails.exists()
-        and all(email.status == OutboundEmail.Status.SENT for email in emails)
-        and sent == Counter(email.message_id for email in emails)
-        and sms.exists()
-        and all(record.status == SmsMessage.Status.SENT for record in sms)
-        and len(twilio.accepted) == sms.count()
-    )
 
 
 def test_a_customer_goes_on_on_node_b_when_node_a_dies_and_everything_goes_out_once(

@@ -10,26 +10,12 @@ from supportpin.pin import format_pin
 from supportpin.services import support_pin_activate
 from tests.factories import CommittingClient, make_customer, make_user, pin_of
 from tests.integration.waiting import wait_for
-from tests.twilio_standin import TwilioStandin
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def standin(settings):
-    standin = TwilioStandin().start()
-    settings.SMS_BACKEND = "sms.backends.twilio.TwilioBackend"
-    settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
-    settings.TWILIO_AUTH_TOKEN = "integration-token"
-    settings.TWILIO_FROM_NUMBER = "+15005550006"
-    settings.TWILIO_MESSAGING_SERVICE_SID = ""
-    settings.TWILIO_API_BASE_URL = standin.base_url
-    yield standin
-    standin.stop()
-
-
 def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(
-    celery_worker_on_redis, standin
+    celery_worker_on_redis, twilio_backend
 ):
     customer = make_customer(name="Integration Ltd", contract_number="C-9001")
     user = make_user(
@@ -42,8 +28,8 @@ def test_pin_sms_requested_in_the_panel_arrives_at_twilio_through_the_worker(
     response = client.post(reverse("supportpin:send_sms"))
 
     assert response.status_code == 302
-    assert wait_for(lambda: standin.accepted), "no SMS reached the Twilio stand-in"
-    [message] = standin.accepted
+    assert wait_for(lambda: twilio_backend.accepted), "no SMS reached the Twilio stand-in"
+    [message] = twilio_backend.accepted
     assert message["To"] == user.mobile
     assert format_pin(pin_of(user)) in message["Body"]
     record = SmsMessage.objects.get(user=user)
