@@ -2,6 +2,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
+from portal.rows import RowByKey
+
+# The login of every logged-in request, read by a statement compiled once (portal/rows.py).
+_USER_BY_PK = RowByKey(User)
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -21,6 +25,12 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: object) -> User | None:
+        """ModelBackend's, with the row read by a prepared statement: the same instance,
+        without compiling the query on each request."""
+        user = _USER_BY_PK.get(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def axes_login_name(request: HttpRequest, credentials: dict | None) -> str:

@@ -557,9 +557,10 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_WINDOW_HOURS = 24
 
 # --- Security -------------------------------------------------------------------------
-# Sessions live in the database (Django's default engine), not in Redis: Redis going down
-# signs nobody out, and the Security page can end any of them.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database (Django's database engine, whose read is a prepared
+# statement: portal/sessions.py), not in Redis: Redis going down signs nobody out, and the
+# Security page can end any of them.
+SESSION_ENGINE = "portal.sessions"
 # The login history (every attempt to log in) is kept this many days, then purged; a
 # sign-in from a browser and system not seen within it is emailed to the login's owner.
 LOGIN_HISTORY_DAYS = _env_int("LOGIN_HISTORY_DAYS", 90)

@@ -48,8 +48,14 @@ def end_url(session: SignedInSession) -> str:
     return reverse("accounts:security_session_end", args=[session.pk])
 
 
-def test_sessions_stay_in_the_database_so_redis_going_down_signs_nobody_out():
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+def test_sessions_stay_in_the_database_so_redis_going_down_signs_nobody_out(owner):
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert issubclass(store, DatabaseStore)
+    client = signed_in_by_form(owner)
+    assert Session.objects.filter(session_key=client.cookies["sessionid"].value).exists()
 
 
 def test_a_login_is_listed_with_its_browser_system_and_address_as_this_device(owner):
