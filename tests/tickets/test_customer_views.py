@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.factories import make_user, png_bytes, upload
 from tickets import services
-from tickets.models import Attachment, PendingUpload, Ticket
+from tickets.models import Attachment, PendingUpload, Priority, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -406,3 +406,48 @@ def test_a_reply_to_a_request_closed_meanwhile_is_refused_with_a_message(
     )
     assert "This request is closed" in response.text
     assert ticket.messages.count() == 1
+
+
+# The rows of "My requests" as the template's own loop wrote them before
+# {% customer_ticket_rows %}: the tag must write the same HTML.
+TEMPLATE_LOOP_ROWS = """{% load datetimes ticket_badges %}{% for ticket in tickets %}      <tr>
+        <td><a href="{{ ticket.detail_url }}">{{ ticket.reference }}</a></td>
+        <td>{{ ticket.subject }}<div class="muted">{{ ticket.category }}</div></td>
+        <td>{% status_badge ticket %}</td>
+        <td>{% priority_badge ticket %}</td>
+        <td>{{ ticket.requester.get_full_name }}</td>
+        <td>{% time_element ticket.updated_at "SHORT_DATETIME_FORMAT" %}</td>
+      </tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_the_list_rows_are_what_the_template_loop_wrote(
+    owner, member, open_ticket, language, settings
+):
+    from django.template import Context, Template
+    from django.utils import timezone, translation
+
+    from tickets import selectors
+    from tickets.views import _with_detail_urls
+
+    settings.TIME_ZONE = "Europe/Athens"
+    open_ticket(subject='Quotes " & <tags> in the subject', priority=Priority.CRITICAL)
+    closed = open_ticket(requester=member, subject="Ένα αίτημα", priority=Priority.LOW)
+    Ticket.objects.filter(pk=closed.pk).update(status=Ticket.Status.CLOSED)
+    member.erased_at = timezone.now()
+    member.save()
+    open_ticket(subject="Waiting", priority=Priority.HIGH)
+    tickets = _with_detail_urls(selectors.customer_ticket_list(user=owner))
+
+    with translation.override(language), timezone.override("Europe/Athens"):
+        context = Context({"tickets": tickets})
+        expected = Template(TEMPLATE_LOOP_ROWS).render(context)
+        written = Template("{% load ticket_badges %}{% customer_ticket_rows tickets %}").render(
+            context
+        )
+
+    assert written == expected
+    assert expected.count("<tr>") == 3
+    assert "Quotes &quot; &amp; &lt;tags&gt;" in written
+    assert ("Former member" if language == "en" else "Πρώην μέλος") in written
