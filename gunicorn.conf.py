@@ -14,6 +14,19 @@ gunicorn.http.wsgi.SERVER = ""
 wsgi_app = "portal.wsgi:application"
 
 
+# The garbage collector runs between requests, not inside them (portal/collector.py).
+def post_worker_init(worker) -> None:
+    from portal import collector
+
+    collector.worker_ready()
+
+
+def post_request(worker, req, environ, resp) -> None:
+    from portal import collector
+
+    collector.request_done()
+
+
 # With PROMETHEUS_MULTIPROC_DIR set, every worker writes its django-prometheus counters to
 # files there and /metrics adds them up (README, "Metrics"). Files left by a previous run
 # would be added too, so the folder is emptied when gunicorn starts; a worker that exits
