@@ -335,8 +335,15 @@ def test_the_ticket_page_takes_the_same_queries_for_a_long_thread(
 
     ticket = open_ticket()
     url = reverse("tickets:detail", args=[ticket.reference])
-    with django_assert_max_num_queries(7) as few:
+    with django_assert_max_num_queries(6) as without_files:
         owner_client.get(url)
+    services.ticket_reply_as_customer(
+        ticket=ticket, author=owner, body="the log", files=[check_upload(upload("a.log", b"1\n"))]
+    )
+    # The attachments are read only for a thread that has some: one query more.
+    with django_assert_max_num_queries(len(without_files.captured_queries) + 1) as few:
+        page = owner_client.get(url).text
+    assert "a.log" in page
     for index in range(6):
         services.ticket_reply_as_agent(ticket=ticket, agent=agent, body=f"answer {index}")
         services.ticket_reply_as_customer(
@@ -346,7 +353,9 @@ def test_the_ticket_page_takes_the_same_queries_for_a_long_thread(
             files=[check_upload(upload(f"{index}.log", b"log\n"))],
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
-        owner_client.get(url)
+        page = owner_client.get(url).text
+    assert all(f"{index}.log" in page for index in range(6))
+    assert page.count('<ul class="attachments"') == 7
 
 
 def test_an_attachment_name_is_sent_back_safely_in_the_download_header(
