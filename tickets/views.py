@@ -2,7 +2,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.paging import page_of
 from portal.storage import private_file_response
 from portal.useragent import describe_user_agent
 from tickets import selectors, services
@@ -48,7 +48,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     search = request.GET.get("q", "")
     tickets = selectors.customer_ticket_list(user=request.user, status=status, search=search)
-    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    page = page_of(tickets, request.GET.get("page"), 25)
     page.object_list = _with_detail_urls(page.object_list)
     return render(
         request,
