@@ -18,6 +18,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from accounts.models import User
+
 register = template.Library()
 
 # Private-use characters: nothing in the header escapes or contains them.
@@ -44,16 +46,19 @@ def site_header(context: template.Context) -> str:
         "customer": customer,
         "staff": authenticated and user.is_staff,
         "customer_owner": customer and user.is_customer_owner,
-        "can_view_invoices": customer and user.has_customer_permission("can_view_invoices"),
-        "can_view_call_records": customer and user.has_customer_permission("can_view_call_records"),
         "url_name": match.url_name if match else None,
         "app_name": match.app_name if match else None,
     }
-    key = (get_urlconf(), get_script_prefix(), *values.values())
+    # The customer permissions, for the links the navigation shows to a login holding one.
+    holds = {
+        name: customer and user.has_customer_permission(name) for name in User.CUSTOMER_PERMISSIONS
+    }
+    key = (get_urlconf(), get_script_prefix(), *values.values(), *holds.values())
     header = _kept.get(key)
     if header is None:
         marks = {"username": USERNAME_MARK, "csrf_token": CSRF_MARK, "next_path": NEXT_PATH_MARK}
-        header = render_to_string("includes/site_header.html", {**values, **marks}).strip()
+        context = {**values, **marks, "holds": holds}
+        header = render_to_string("includes/site_header.html", context).strip()
         # With DEBUG on, a template being edited shows at the next request.
         if not settings.DEBUG:
             if len(_kept) >= KEPT_LIMIT:
