@@ -124,6 +124,36 @@ def test_the_queue_rows_are_cell_for_cell_the_admins_own(
             ]
 
 
+@pytest.mark.parametrize("language", ["en", "el"])
+@pytest.mark.parametrize("params", [{}, {"view": "open", "o": "-3.2"}, {"o": "5"}])
+def test_the_queue_table_is_the_admins_result_list_byte_for_byte(
+    agent_client, agent, open_ticket, language, params
+):
+    """The queue writes its table (headers with their sort links, then the rows) itself;
+    it is what the admin's {% result_list %} renders with the admin's own rows."""
+    from django.contrib.admin.templatetags.admin_list import result_list
+    from django.template.loader import render_to_string
+
+    from tickets.templatetags.ticket_queue import queue_result_list
+
+    with at(2025, 9, 1, 9):
+        overdue = open_ticket(subject='<b>"Fish" & chips</b>', priority=5)
+        services.ticket_assign(ticket=overdue, acting_user=agent, assignee=agent)
+        open_ticket(subject="   ")
+    with at(2025, 9, 1, 12, 30):
+        agent_client.cookies["django_language"] = language
+        response = agent_client.get(QUEUE, params)
+        cl = response.context["cl"]
+        with translation.override(language):
+            admins = render_to_string("admin/change_list_results.html", result_list(cl))
+            ours = queue_result_list(cl)
+    assert ours == admins
+    assert ours in response.text
+    # Sorted by two columns (the default sorts by the time left, then the priority), the
+    # headers number them; by one, not.
+    assert ("sortpriority" in ours) == (params.get("o") != "5")
+
+
 def test_the_action_bars_plain_select_writes_what_djangos_select_writes():
     from django import forms
 
@@ -135,6 +165,24 @@ def test_the_action_bars_plain_select_writes_what_djangos_select_writes():
         assert PlainSelect(choices=choices).render("pick", value, attrs) == forms.Select(
             choices=choices
         ).render("pick", value, attrs)
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_the_action_bars_selects_are_djangos_selects_with_the_staff_and_a_choice(agent, language):
+    from django import forms
+
+    from tickets.admin import QueueActionForm
+
+    make_user("bob.agent", is_staff=True, full_name='Bob "the <b>" & Co')
+    with translation.override(language):
+        for data in (None, {"action": "assign_to", "assign_to": agent.pk, "new_priority": "3"}):
+            form = QueueActionForm(data)
+            form.fields["action"].choices = [("", "---------"), ("assign_to", "Assign")]
+            for name in ("action", "assign_to", "new_priority"):
+                plain = str(form[name])
+                form.fields[name].widget = forms.Select(choices=form.fields[name].choices)
+                assert plain == str(form[name])
+                assert "<option" in plain
 
 
 def test_the_saved_views_are_the_first_filters(agent_client, agent, open_ticket, owner):
