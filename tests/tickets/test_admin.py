@@ -154,6 +154,37 @@ def test_the_queue_table_is_the_admins_result_list_byte_for_byte(
     assert ("sortpriority" in ours) == (params.get("o") != "5")
 
 
+@pytest.mark.parametrize("language", ["en", "el"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"view": "open", "priority__exact": "5", "q": "<b>&"}, {"assigned": "me", "_facets": "1"}],
+)
+def test_the_queue_filters_are_the_admins_byte_for_byte(
+    agent_client, agent, open_ticket, language, params
+):
+    """The queue writes its filters' HTML itself; each is what the admin's
+    {% admin_list_filter %} renders with admin/filter.html, and the page shows them."""
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    from tickets.templatetags.ticket_queue import queue_list_filter
+
+    Category.objects.create(name='Fish & "chips" <b>', position=99)
+    ticket = open_ticket(priority=5)
+    services.ticket_assign(ticket=ticket, acting_user=agent, assignee=agent)
+    agent_client.cookies["django_language"] = language
+    response = agent_client.get(QUEUE, params)
+    cl = response.context["cl"]
+    assert len(cl.filter_specs) == 7
+    with translation.override(language):
+        for spec in cl.filter_specs:
+            ours = queue_list_filter(cl, spec)
+            assert ours == admin_list_filter(cl, spec)
+            assert ours in response.text
+    if params:
+        assert ' class="selected">\n    <a href="?' in response.text
+        assert "Clear all filters" in response.text or language == "el"
+
+
 def test_the_action_bars_plain_select_writes_what_djangos_select_writes():
     from django import forms
 
