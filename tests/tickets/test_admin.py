@@ -185,6 +185,19 @@ def test_the_queue_filters_are_the_admins_byte_for_byte(
         assert "Clear all filters" in response.text or language == "el"
 
 
+def test_the_queue_counts_up_to_its_cap_whatever_the_order(agent_client, open_ticket, monkeypatch):
+    from tickets.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for _ in range(4):
+        open_ticket()
+    response = agent_client.get(QUEUE, {"o": "-5"})
+    assert response.context["cl"].result_count == 3
+    assert response.context["cl"].paginator.count == 3
+    assert agent_client.get(QUEUE, {"view": "open"}).context["cl"].result_count == 3
+    assert agent_client.get(QUEUE, {"view": "waiting"}).context["cl"].result_count == 0
+
+
 def test_the_action_bars_plain_select_writes_what_djangos_select_writes():
     from django import forms
 
