@@ -110,11 +110,23 @@ class CappedCountPaginator(Paginator):
         return self.object_list.order_by()[: self.cap].count()
 
 
+def queue_lookups(request: HttpRequest) -> selectors.QueueLookups:
+    """The queue page's short lists (policies, calendar, categories, staff), read once a
+    request in one query."""
+    lookups = getattr(request, "_queue_lookups", None)
+    if lookups is None:
+        lookups = request._queue_lookups = selectors.QueueLookups.read()
+    return lookups
+
+
 class QueueChangeList(ChangeList):
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         # One calendar for the whole page rather than one per row.
-        clock = selectors.QueueClock(timezone.now())
+        lookups = queue_lookups(request)
+        clock = selectors.QueueClock(
+            timezone.now(), policies=lookups.policies, business=lookups.business
+        )
         for ticket in self.result_list:
             ticket.time_left = clock.time_left(ticket)
 
@@ -220,6 +232,14 @@ class QueueChangeList(ChangeList):
                 items.append(SafeString(f'<{tag} class="{css}">{text}</{tag}>'))
             rows.append(ResultList(None, items))
         return rows
+
+
+class CategoryFilter(admin.RelatedFieldListFilter):
+    """The admin's filter of a related field, its choices (every category, in the
+    model's order, as CategoryAdmin sets none) from the queue's lookups."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(category.pk, str(category)) for category in queue_lookups(request).categories]
 
 
 class SavedViewFilter(admin.SimpleListFilter):
@@ -348,7 +368,7 @@ class TicketAdmin(admin.ModelAdmin):
         "status",
         "priority",
         ("customer__plan", admin.ChoicesFieldListFilter),
-        "category",
+        ("category", CategoryFilter),
         AssignmentFilter,
         BreachedFilter,
     ]
@@ -391,7 +411,12 @@ class TicketAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         # The queue needs the width at 1280 px more than the list of apps beside it.
         extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        action_form = (getattr(response, "context_data", None) or {}).get("action_form")
+        if action_form is not None and not action_form.is_bound:
+            # The staff to assign to, as the queue's lookups read them.
+            action_form.fields["assign_to"].listed = queue_lookups(request).staff
+        return response
 
     def get_changelist(self, request: HttpRequest, **kwargs):
         return QueueChangeList
