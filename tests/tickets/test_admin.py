@@ -256,6 +256,39 @@ def test_a_new_category_or_staff_member_shows_in_the_queue_at_once(agent_client)
     assert "Newest Agent" in page
 
 
+@pytest.mark.parametrize("language", ["en", "el"])
+@pytest.mark.parametrize("many", [False, True])
+def test_the_queue_action_bar_is_the_admins_byte_for_byte(
+    agent_client, open_ticket, monkeypatch, language, many
+):
+    """The queue writes its action bar itself; it is what {% admin_actions %} renders
+    (admin/actions.html), with "select all" when there are more tickets than shown, and
+    numbered as the admin numbers a second bar."""
+    from django.template import Context, Template
+
+    from tickets.admin import TicketAdmin
+
+    make_user("bob.agent", is_staff=True, full_name='Bob "<b>" & Co')
+    for _ in range(3):
+        open_ticket()
+    if many:
+        monkeypatch.setattr(TicketAdmin, "list_per_page", 2)
+    agent_client.cookies["django_language"] = language
+    response = agent_client.get(QUEUE)
+    # The page's context, before its bar numbered itself in it.
+    page = {name: value for name, value in response.context_data.items() if name != "action_index"}
+    with translation.override(language):
+        ours, admins = (
+            Template("{% load " + library + " %}{% " + tag + " %}|{% " + tag + " %}").render(
+                Context(dict(page))
+            )
+            for library, tag in (("ticket_queue", "queue_actions"), ("admin_list", "admin_actions"))
+        )
+    assert ours == admins
+    assert ours.split("|")[0] in response.text
+    assert ('value="1"' in ours) and (("Select all 3" in ours) == (many and language == "en"))
+
+
 def test_the_action_bars_plain_select_writes_what_djangos_select_writes():
     from django import forms
 

@@ -1,12 +1,18 @@
 from django import template
 from django.contrib.admin.templatetags import admin_list
 from django.template.defaultfilters import capfirst
+from django.utils import formats
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
+
+# The admin templates' own messages, translated as the templates translate them (by Django's
+# catalogues, or the project's where portal/admin_messages.py lists one they lack). Called
+# by this name, which `make messages` does not read, they add no msgid to the project's.
+admin_message = gettext
 
 
 @register.simple_tag
@@ -30,11 +36,11 @@ def queue_result_list(cl) -> str:
             parts.append(
                 '\n       <div class="sortoptions">\n'
                 f'         <a class="sortremove" href="{conditional_escape(header["url_remove"])}"'
-                f' title="{conditional_escape(gettext("Remove from sorting"))}"></a>\n         '
+                f' title="{_value(admin_message("Remove from sorting"))}"></a>\n         '
             )
             if sorted_fields > 1:
                 priority = header["sort_priority"]
-                title = gettext("Sorting priority: %(priority_number)s") % {
+                title = admin_message("Sorting priority: %(priority_number)s") % {
                     "priority_number": priority
                 }
                 parts.append(f'<span class="sortpriority" title="{title}">{priority}</span>')
@@ -42,7 +48,7 @@ def queue_result_list(cl) -> str:
             parts.append(
                 f'\n         <a href="{conditional_escape(header["url_toggle"])}"'
                 f' class="toggle {direction}"'
-                f' title="{conditional_escape(gettext("Toggle sorting"))}"></a>\n'
+                f' title="{conditional_escape(admin_message("Toggle sorting"))}"></a>\n'
                 "       </div>\n   "
             )
         text = conditional_escape(capfirst(header["text"]))
@@ -75,7 +81,7 @@ def queue_list_filter(cl, spec) -> str:
     if spec.template != "admin/filter.html":
         return admin_list.admin_list_filter(cl, spec)
     title = conditional_escape(spec.title)
-    heading = gettext(" By %(filter_title)s ") % {"filter_title": title}
+    heading = admin_message(" By %(filter_title)s ") % {"filter_title": title}
     parts = [f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {heading}\n']
     parts.append("  </summary>\n  <ul>\n  ")
     for choice in spec.choices(cl):
@@ -86,3 +92,54 @@ def queue_list_filter(cl, spec) -> str:
     parts.append("\n  </ul>\n</details>\n")
     # The title, the links and the choices' names are escaped above.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def queue_actions(context) -> str:
+    """The admin's `{% admin_actions %}`: the HTML of admin/actions.html written here (a
+    test compares the two)."""
+    # As admin_actions: the index of this action bar (the top one 0, the bottom one 1).
+    context["action_index"] = index = context.get("action_index", -1) + 1
+    parts = ['\n<div class="actions">\n  \n    \n    ']
+    for field in context["action_form"]:
+        if field.label:
+            parts.append(f"<label>{_value(field.label)} {field}</label>")
+        else:
+            parts.append(str(field))
+    run, go = _value(admin_message("Run the selected action")), _value(admin_message("Go"))
+    parts.append(
+        f'\n    \n    \n    <button type="submit" class="button" title="{run}" name="index"'
+        f' value="{_value(index or 0)}">{go}</button>\n    \n    \n    '
+    )
+    if context.get("actions_selection_counter"):
+        cl = context["cl"]
+        shown = len(cl.result_list)
+        parts.append(
+            f'\n        <span class="action-counter" data-actions-icnt="{_value(shown)}">'
+            f"{_value(context.get('selection_note'))}</span>\n        "
+        )
+        if cl.result_count != shown:
+            select_all = admin_message("Select all %(total_count)s %(module_name)s") % {
+                "total_count": _value(cl.result_count),
+                "module_name": _value(context.get("module_name")),
+            }
+            title = _value(admin_message("Click here to select the objects across all pages"))
+            parts.append(
+                f'\n        <span class="all hidden">{_value(context.get("selection_note_all"))}'
+                "</span>\n"
+                '        <span class="question hidden">\n'
+                f'            <a role="button" href="#" title="{title}">{select_all}</a>\n'
+                "        </span>\n"
+                '        <span class="clear hidden"><a role="button" href="#">'
+                f"{_value(admin_message('Clear selection'))}</a></span>\n        "
+            )
+        parts.append("\n    ")
+    parts.append("\n    \n  \n</div>\n")
+    # Every value is escaped by _value(); the fields are their widgets' safe HTML.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _value(value) -> str:
+    """A value as {{ value }} writes it: localized, then escaped unless safe."""
+    value = formats.localize(value)
+    return conditional_escape(value if isinstance(value, str) else str(value))
