@@ -289,6 +289,47 @@ def test_the_queue_action_bar_is_the_admins_byte_for_byte(
     assert ('value="1"' in ours) and (("Select all 3" in ours) == (many and language == "en"))
 
 
+@pytest.mark.parametrize("language", ["en", "el"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"view": "open", "o": "-3.2", "category__id__exact": "the tickets' category"},
+        {"assigned": "me", "_facets": "1", "q": "chips</b>", "p": "2"},
+        {"_facets": "1"},
+        {"q": "nothing at all"},
+    ],
+)
+def test_the_queue_page_is_the_admins_change_list_byte_for_byte(
+    agent_client, agent, open_ticket, category, monkeypatch, language, params
+):
+    """The queue's template writes its table, action bar and filters with its own tags;
+    the page is what the admin's own admin/change_list.html renders from the same context
+    (but for each form's CSRF token, which differs at every rendering)."""
+    from django.template.loader import render_to_string
+
+    from tickets.admin import TicketAdmin
+
+    monkeypatch.setattr(TicketAdmin, "list_per_page", 2)
+    if "category__id__exact" in params:
+        params = {**params, "category__id__exact": category.pk}
+    make_user("bob.agent", is_staff=True, full_name='Bob "<b>" & Co')
+    with at(2025, 9, 1, 9):
+        for index in range(5):
+            ticket = open_ticket(subject=f'<b>"Fish" & chips</b> {index}', priority=index + 1)
+            if index % 2:
+                services.ticket_assign(ticket=ticket, acting_user=agent, assignee=agent)
+    with at(2025, 9, 1, 12, 30):
+        agent_client.cookies["django_language"] = language
+        response = agent_client.get(QUEUE, params)
+        page = {k: v for k, v in response.context_data.items() if k != "action_index"}
+        with translation.override(language):
+            admins = render_to_string("admin/change_list.html", page, request=response.wsgi_request)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", response.text) == token.sub("", admins)
+    assert 'id="result_list"' in admins or params.get("q") == "nothing at all"
+
+
 def test_the_action_bars_plain_select_writes_what_djangos_select_writes():
     from django import forms
 

@@ -74,6 +74,46 @@ def _admin_result_list(cl) -> str:
 
 
 @register.simple_tag
+def queue_filters(cl) -> str:
+    """The admin change list's filters block: the side panel with its links to show the
+    counts and to clear the filters, then each filter (queue_list_filter)."""
+    if not cl.has_filters:
+        return mark_safe("\n        \n      ")
+    parts = [
+        "\n        \n          "
+        '<nav id="changelist-filter" aria-labelledby="changelist-filter-header">'
+        f'\n            <h2 id="changelist-filter-header">{_value(admin_message("Filter"))}</h2>'
+        "\n            "
+    ]
+    if cl.is_facets_optional or cl.has_active_filters:
+        parts.append('<div id="changelist-filter-extra-actions">\n              ')
+        if cl.is_facets_optional:
+            if cl.add_facets:
+                link = (
+                    f'<a href="{_value(cl.remove_facet_link)}" class="hidelink">'
+                    f"{_value(admin_message('Hide counts'))}</a>\n                "
+                )
+            else:
+                link = (
+                    f'<a href="{_value(cl.add_facet_link)}" class="viewlink">'
+                    f"{_value(admin_message('Show counts'))}</a>"
+                )
+            parts.append(f"<h3>\n                {link}\n              </h3>")
+        parts.append("\n              ")
+        if cl.has_active_filters:
+            parts.append(
+                f'<h3>\n                <a href="{_value(cl.clear_all_filters_qs)}">&#10006; '
+                f"{_value(admin_message('Clear all filters'))}</a>\n              </h3>"
+            )
+        parts.append("\n            </div>")
+    parts.append("\n            ")
+    parts.extend(queue_list_filter(cl, spec) for spec in cl.filter_specs)
+    parts.append("\n          </nav>\n        \n      ")
+    # Every link and text is escaped above; the filters are queue_list_filter's safe HTML.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag
 def queue_list_filter(cl, spec) -> str:
     """The admin's `{% admin_list_filter cl spec %}`: the HTML of admin/filter.html written
     here rather than a template rendered for each of the queue's seven filters (a test
