@@ -298,6 +298,7 @@ def test_the_queue_action_bar_is_the_admins_byte_for_byte(
         {"assigned": "me", "_facets": "1", "q": "chips</b>", "p": "2"},
         {"_facets": "1"},
         {"q": "nothing at all"},
+        {"_popup": "1", "q": "chips", "_facets": "1"},
     ],
 )
 def test_the_queue_page_is_the_admins_change_list_byte_for_byte(

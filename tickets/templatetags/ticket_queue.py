@@ -1,11 +1,12 @@
 from django import template
 from django.contrib.admin.templatetags import admin_list
 from django.template.defaultfilters import capfirst
+from django.templatetags.static import static
 from django.utils import formats
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -13,6 +14,7 @@ register = template.Library()
 # catalogues, or the project's where portal/admin_messages.py lists one they lack). Called
 # by this name, which `make messages` does not read, they add no msgid to the project's.
 admin_message = gettext
+admin_plural = ngettext
 
 
 @register.simple_tag
@@ -183,3 +185,86 @@ def _value(value) -> str:
     """A value as {{ value }} writes it: localized, then escaped unless safe."""
     value = formats.localize(value)
     return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+@register.simple_tag
+def queue_pagination(cl) -> str:
+    """The admin's `{% pagination cl %}`: the HTML of admin/pagination.html written here
+    (a test compares the page with the admin's); a list with a formset keeps the admin's."""
+    context = admin_list.pagination(cl)
+    if cl.formset:
+        return template.loader.render_to_string("admin/pagination.html", context)
+    parts = ['\n\n<p class="paginator">\n']
+    if context["pagination_required"]:
+        parts.append("\n")
+        for number in context["page_range"]:
+            parts.append(f"\n    {admin_list.paginator_number(cl, number)}\n")
+        parts.append("\n")
+    count = cl.result_count
+    name = cl.opts.verbose_name if count == 1 else cl.opts.verbose_name_plural
+    parts.append(f"\n{_value(count)} {_value(name)}\n")
+    if context["show_all_url"]:
+        parts.append(
+            f'<a href="{_value(context["show_all_url"])}" class="showall">'
+            f"{_value(admin_message('Show all'))}</a>"
+        )
+    parts.append("\n\n</p>\n")
+    # The links are paginator_number's safe HTML, every other value escaped above.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag
+def queue_search_form(cl) -> str:
+    """The admin's `{% search_form cl %}`: the HTML of admin/search_form.html written here
+    (a test compares the page with the admin's)."""
+    if not cl.search_fields:
+        return mark_safe("\n\n")
+    context = admin_list.search_form(cl)
+    search_var = context["search_var"]
+    described = ' aria-describedby="searchbar_helptext"' if cl.search_help_text else ""
+    parts = [
+        '\n\n<div id="toolbar"><form id="changelist-search" method="get" role="search">\n'
+        "<div><!-- DIV needed for valid HTML -->\n"
+        f'<label for="searchbar"><img src="{_value(static("admin/img/search.svg"))}"'
+        ' alt="Search"></label>\n'
+        f'<input type="text" size="40" name="{_value(search_var)}" value="{_value(cl.query)}"'
+        f' id="searchbar"{described}>\n'
+        f'<input type="submit" value="{_value(admin_message("Search"))}">\n'
+    ]
+    if context["show_result_count"]:
+        count = cl.result_count
+        results = admin_plural("%(counter)s result", "%(counter)s results", count) % {
+            "counter": _value(count)
+        }
+        query = ""
+        if cl.is_popup:
+            query = f"{_value(context['is_popup_var'])}=1" + ("&" if cl.add_facets else "")
+        if cl.add_facets:
+            query += _value(context["is_facets_var"])
+        if cl.show_full_result_count:
+            everything = admin_message("%(full_result_count)s total") % {
+                "full_result_count": _value(cl.full_result_count)
+            }
+        else:
+            everything = _value(admin_message("Show all"))
+        parts.append(
+            f'\n    <span class="small quiet">{results} (<a href="?{query}">{everything}</a>)'
+            "</span>\n"
+        )
+    parts.append("\n")
+    for name, value in cl.params.items():
+        hidden = (
+            f'<input type="hidden" name="{_value(name)}" value="{_value(value)}">'
+            if name != search_var
+            else ""
+        )
+        parts.append(f"\n    {hidden}\n")
+    parts.append("\n</div>\n")
+    if cl.search_help_text:
+        parts.append(
+            '\n<br class="clear">\n'
+            f'<div class="help" id="searchbar_helptext">{_value(cl.search_help_text)}</div>\n'
+        )
+    parts.append("\n</form></div>\n\n")
+    # Every value is escaped above.
+    return mark_safe("".join(parts))  # noqa: S308
