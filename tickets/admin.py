@@ -257,6 +257,37 @@ class QueueChangeList(ChangeList):
         return rows
 
 
+class QueueMedia(forms.Media):
+    """The queue's scripts and style sheets (the admin's, the action form's and
+    tickets.css): the same files at every request, and their static URLs are fixed while
+    the process runs, so each list's tags are written once a process. Media of any other
+    kind than paths are written each time."""
+
+    _html: dict[tuple[str, str], str] = {}
+
+    @classmethod
+    def of(cls, media: forms.Media) -> "QueueMedia":
+        queue_media = cls()
+        queue_media._css_lists, queue_media._js_lists = media._css_lists, media._js_lists
+        return queue_media
+
+    def __getitem__(self, name: str):
+        if name == "css":
+            paths = [p for css in self._css_lists for paths in css.values() for p in paths]
+            lists = self._css_lists
+        elif name == "js":
+            paths, lists = [p for js in self._js_lists for p in js], self._js_lists
+        else:
+            return super().__getitem__(name)
+        if not all(isinstance(path, str) for path in paths):
+            return super().__getitem__(name)
+        key = (name, repr(lists))
+        html = self._html.get(key)
+        if html is None:
+            html = self._html[key] = str(super().__getitem__(name))
+        return html
+
+
 class CategoryFilter(admin.RelatedFieldListFilter):
     """The admin's filter of a related field, its choices (every category, in the
     model's order, as CategoryAdmin sets none) from the queue's lookups."""
@@ -435,10 +466,13 @@ class TicketAdmin(admin.ModelAdmin):
         # The queue needs the width at 1280 px more than the list of apps beside it.
         extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         response = super().changelist_view(request, extra_context)
-        action_form = (getattr(response, "context_data", None) or {}).get("action_form")
+        context = getattr(response, "context_data", None) or {}
+        action_form = context.get("action_form")
         if action_form is not None and not action_form.is_bound:
             # The staff to assign to, as the queue's lookups read them.
             action_form.fields["assign_to"].listed = queue_lookups(request).staff
+        if isinstance(context.get("media"), forms.Media):
+            context["media"] = QueueMedia.of(context["media"])
         return response
 
     def get_changelist(self, request: HttpRequest, **kwargs):

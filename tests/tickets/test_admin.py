@@ -331,6 +331,24 @@ def test_the_queue_page_is_the_admins_change_list_byte_for_byte(
     assert 'id="result_list"' in admins or params.get("q") == "nothing at all"
 
 
+def test_the_queues_media_are_the_admins_written_once_a_process():
+    from django import forms
+    from django.contrib import admin
+
+    from tickets.admin import QueueActionForm, QueueMedia
+
+    media = admin.site._registry[Ticket].media + QueueActionForm().media
+    for _ in range(2):  # written, then read from what was written
+        queue_media = QueueMedia.of(media)
+        assert (queue_media["css"], queue_media["js"]) == (str(media["css"]), str(media["js"]))
+        assert "tickets" in queue_media["css"] and "actions" in queue_media["js"]
+    other = forms.Media(js=["other.js"], css={"print": ["print.css"]})
+    assert QueueMedia.of(other)["js"] == str(other["js"]) != QueueMedia.of(media)["js"]
+    assert QueueMedia.of(other)["css"] == str(other["css"])
+    scripted = forms.Media(js=[forms.Script("module.js", type="module")])
+    assert str(QueueMedia.of(scripted)["js"]) == str(scripted["js"])
+
+
 def test_the_action_bars_plain_select_writes_what_djangos_select_writes():
     from django import forms
 
