@@ -62,17 +62,22 @@ class PlainSelect(forms.Select):
 
 class ListedChoiceIterator(forms.models.ModelChoiceIterator):
     """The choices of a short list read with one query: Django's own iterator() opens a
-    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) even for ten rows."""
+    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) even for ten rows. A field
+    given its objects already read (`listed`) shows those."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        listed = self.field.listed
+        for obj in self.queryset.all() if listed is None else listed:
             yield self.choice(obj)
 
 
 class ListedModelChoiceField(forms.ModelChoiceField):
+    """A choice among a short list; what is chosen is checked against the queryset."""
+
     iterator = ListedChoiceIterator
+    listed = None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
