@@ -433,6 +433,18 @@ class TicketAdmin(admin.ModelAdmin):
             assignee=obj.assignee,
         )
 
+    # The ticket's own form: its selects write their HTML without a template per option,
+    # and the categories are read without a server-side cursor.
+    def formfield_for_choice_field(self, db_field, request: HttpRequest, **kwargs):
+        kwargs.setdefault("widget", PlainSelect)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "category":
+            kwargs.setdefault("widget", PlainSelect)
+            kwargs.setdefault("form_class", ListedModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_urls(self):
         return [
             path(

@@ -248,6 +248,7 @@ class AgentReplyForm(AttachmentsFormMixin):
         required=False,
         choices=[("", _("Waiting on customer after a reply; unchanged after a note"))]
         + list(Ticket.Status.choices),
+        widget=PlainSelect,
     )
 
     # The newest message on the page the agent replied from, to notice a colleague's reply
