@@ -130,6 +130,21 @@ def sla_policy_for(*, plan: str, priority: int, channel: str = Channel.PORTAL) -
     return policy
 
 
+def ticket_sla(*, ticket: Ticket, now: datetime) -> tuple[SlaPolicy, timedelta | None]:
+    """What the ticket page shows of the SLA, from one read of the policies of the ticket's
+    plan and priority: the promise (sla_policy_for's: the portal's policy) and the time
+    left (QueueClock's, in the calendar of the ticket's channel, else the portal's)."""
+    plan, priority = ticket.customer.plan, ticket.priority
+    policies = list(SlaPolicy.objects.filter(plan=plan, priority=priority))
+    clock = QueueClock(now)
+    clock._policies = {(p.plan, p.priority, p.channel): p.calendar for p in policies}
+    by_channel = {p.channel: p for p in policies}
+    policy = by_channel.get(Channel.PORTAL) or SlaPolicy(
+        plan=plan, priority=priority, response_hours=_FALLBACK_RESPONSE_HOURS
+    )
+    return policy, clock.time_left(ticket)
+
+
 def sla_policies_for_plan(*, plan: str, channel: str = Channel.PORTAL) -> list[SlaPolicy]:
     return list(SlaPolicy.objects.filter(plan=plan, channel=channel).order_by("priority"))
 
