@@ -71,3 +71,55 @@ def test_other_fieldsets_are_left_to_the_admins_template(agent_client, open_tick
         model_admin=adminform.model_admin,
     )
     assert parse_html(ours(named)) == parse_html(djangos_fieldsets(named))
+
+
+REPLY_ROWS = Template(
+    """{% for field in reply_form.visible_fields %}
+        {% if field.name == "attachments" %}
+          <div class="form-row">{% with form=reply_form %}{% include "tickets/includes/attachments_field.html" %}{% endwith %}</div>
+        {% else %}
+          <div class="form-row{% if field.errors %} errors{% endif %}">
+            {{ field.errors }}
+            {% if field.field.widget.input_type == "checkbox" %}{{ field }} {{ field.label_tag }}{% else %}{{ field.label_tag }} {{ field }}{% endif %}
+          </div>
+        {% endif %}
+      {% endfor %}"""  # noqa: E501 - the ticket page's template as it was
+)
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_the_reply_forms_rows_are_what_the_template_wrote(agent_client, open_ticket, language):
+    ticket = open_ticket()
+    agent_client.cookies["django_language"] = language
+    fresh = agent_client.get(change_url(ticket)).context["reply_form"]
+    wrong = agent_client.post(
+        reverse("admin:tickets_ticket_reply", args=[ticket.pk]),
+        {"body": "", "status": "nonsense", "internal": "on", "seen_message_id": "x"},
+    ).context["reply_form"]
+    assert wrong.errors.keys() >= {"body", "status", "seen_message_id"}
+    tag = Template("{% load ticket_page %}{% reply_form_rows reply_form %}")
+    with translation.override(language):
+        for form in (fresh, wrong):
+            context = Context({"reply_form": form})
+            assert parse_html(tag.render(context)) == parse_html(REPLY_ROWS.render(context))
+            hidden = "".join(str(field) for field in form.hidden_fields())
+            assert 'type="hidden" name="seen_message_id"' in hidden
+
+
+def test_the_plain_widgets_write_what_djangos_write():
+    from django import forms
+
+    from tickets.forms import PlainCheckboxInput, PlainHiddenInput, PlainTextarea
+
+    attrs = {"id": "x", "required": True, "disabled": False, "data-x": '<&>"'}
+    pairs = [
+        (PlainHiddenInput, forms.HiddenInput),
+        (PlainTextarea, forms.Textarea),
+        (PlainCheckboxInput, forms.CheckboxInput),
+    ]
+    for plain, djangos in pairs:
+        for value in (None, "", 0, 12, True, False, 'a "quoted" <b>&</b>\nline', "on"):
+            widget_attrs = {"rows": 8, "class": "a&b"}
+            assert plain(attrs=widget_attrs).render("n&m", value, attrs) == djangos(
+                attrs=widget_attrs
+            ).render("n&m", value, attrs), (plain, value)

@@ -121,3 +121,27 @@ def ticket_fieldsets(adminform) -> str:
     # Labels, widgets and errors come escaped from Django; names and ids are escaped here;
     # the help text is shown as the admin shows it (|safe).
     return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag
+def reply_form_rows(form) -> str:
+    """The reply form's visible fields as change_form.html wrote them: a row each, the
+    checkbox before its label, the attachments as tickets/includes/attachments_field.html."""
+    parts = []
+    for field in form.visible_fields():
+        if field.name == "attachments":
+            attachments = render_to_string(
+                "tickets/includes/attachments_field.html", {"form": form}
+            )
+            parts.append(f'<div class="form-row">{attachments}</div>')
+            continue
+        errors = field.errors
+        parts.append(
+            f'<div class="form-row errors">{errors}' if errors else '<div class="form-row">'
+        )
+        if getattr(field.field.widget, "input_type", None) == "checkbox":
+            parts.append(f"{field} {label_tag(field)}</div>")
+        else:
+            parts.append(f"{label_tag(field)} {field}</div>")
+    # Errors, labels and widgets come escaped from Django and label_tag().
+    return mark_safe("".join(parts))  # noqa: S308
