@@ -3,7 +3,20 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from accounts.models import Customer, User
 from tickets import sla
@@ -79,12 +92,24 @@ def customer_open_tickets(*, user: User, limit: int = 5) -> list[Ticket]:
 
 
 def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessage]:
-    messages = ticket.messages.select_related("author").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    """The messages with their authors and attachments; the attachments are read only
+    when a message has some (most threads have none): each message says whether it has,
+    in the same query, so a message and its files are seen together."""
+    messages = ticket.messages.select_related("author").annotate(
+        has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk")))
     )
     if not include_internal:
         messages = messages.filter(is_internal=False)
-    return list(messages)
+    messages = list(messages)
+    for with_files, queryset in (
+        (True, Attachment.objects.order_by("id")),
+        (False, Attachment.objects.none()),  # no query: an empty list each
+    ):
+        prefetch_related_objects(
+            [message for message in messages if message.has_attachments is with_files],
+            Prefetch("attachments", queryset=queryset),
+        )
+    return messages
 
 
 def canned_replies() -> list[CannedReply]:
