@@ -11,6 +11,7 @@ from django.contrib.admin.templatetags.admin_list import ResultList
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, QuerySet
@@ -33,7 +34,12 @@ from supportpin.selectors import (
     verified_now_subquery,
 )
 from tickets import dashboard, selectors, services
-from tickets.forms import AgentReplyForm, ListedModelChoiceField, PlainSelect
+from tickets.forms import (
+    AgentReplyForm,
+    ListedModelChoiceField,
+    PlainRelatedFieldWidgetWrapper,
+    PlainSelect,
+)
 from tickets.models import (
     CalendarException,
     CannedReply,
@@ -449,6 +455,21 @@ class TicketAdmin(admin.ModelAdmin):
             kwargs.setdefault("widget", PlainSelect)
             kwargs.setdefault("form_class", ListedModelChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        wrapper = getattr(formfield, "widget", None)
+        if type(wrapper) is RelatedFieldWidgetWrapper:
+            formfield.widget = PlainRelatedFieldWidgetWrapper(
+                wrapper.widget,
+                wrapper.rel,
+                wrapper.admin_site,
+                can_add_related=wrapper.can_add_related,
+                can_change_related=wrapper.can_change_related,
+                can_delete_related=wrapper.can_delete_related,
+                can_view_related=wrapper.can_view_related,
+            )
+        return formfield
 
     def get_urls(self):
         return [
