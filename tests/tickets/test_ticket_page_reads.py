@@ -65,3 +65,16 @@ def test_the_callers_verification_read_with_the_ticket_is_the_selectors(
         shown = agent_client.get(url).context["caller"]
         assert shown == verification_status_for(owner)
         assert shown.verified_now == (active and until is not None and until > now)
+
+
+def test_the_ticket_form_takes_only_staff_as_assignee(agent_client, agent, owner, open_ticket):
+    from django.urls import reverse
+
+    ticket = open_ticket()
+    url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    data = {"status": "open", "priority": ticket.priority, "category": ticket.category_id}
+    refused = agent_client.post(url, {**data, "assignee": owner.pk})
+    assert "assignee" in refused.context["adminform"].form.errors
+    assert agent_client.post(url, {**data, "assignee": agent.pk}).status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.status) == (agent, "open")
