@@ -37,8 +37,10 @@ from tickets import dashboard, selectors, services
 from tickets.forms import (
     AgentReplyForm,
     ListedModelChoiceField,
+    PlainForeignKeyRawIdWidget,
     PlainRelatedFieldWidgetWrapper,
     PlainSelect,
+    TicketChangeForm,
 )
 from tickets.models import (
     CalendarException,
@@ -332,6 +334,7 @@ class TicketAdmin(admin.ModelAdmin):
         _status_action(Ticket.Status.CLOSED, _("Set status: closed")),
     ]
     fields = ["status", "priority", "category", "assignee"]
+    form = TicketChangeForm
 
     class Media:
         css = {"all": ["css/tickets.css"]}
@@ -454,6 +457,10 @@ class TicketAdmin(admin.ModelAdmin):
         if db_field.name == "category":
             kwargs.setdefault("widget", PlainSelect)
             kwargs.setdefault("form_class", ListedModelChoiceField)
+        if db_field.name in self.raw_id_fields and "widget" not in kwargs:
+            kwargs["widget"] = PlainForeignKeyRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
         limit = db_field.get_limit_choices_to()
         if limit and isinstance(limit, dict) and "queryset" not in kwargs:
             # The assignee's limit (staff only) as a plain filter: the form would add it

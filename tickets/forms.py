@@ -3,12 +3,14 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget, RelatedFieldWidgetWrapper
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +165,57 @@ class PlainRelatedFieldWidgetWrapper(RelatedFieldWidgetWrapper):
             f'<div class="related-widget-wrapper"{model_ref}>'
             f"{e(context['rendered_widget'])}{''.join(links)}</div>"
         )
+
+
+class PlainForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
+    """The admin's raw id widget (the assignee's), writing admin/widgets/foreign_key_raw_id.html
+    itself, and naming the object it shows from `known` (the ticket's assignee, read with
+    the ticket) instead of reading it again."""
+
+    known = None
+
+    def label_and_url_for_value(self, value):
+        known = self.known
+        if (
+            known is None
+            or self.rel.get_related_field().name != "id"
+            or str(value) != str(known.pk)
+        ):
+            return super().label_and_url_for_value(value)
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{known._meta.app_label}_{known._meta.model_name}_change",
+                args=(known.pk,),
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(known).words(14), url
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        if self.template_name != ForeignKeyRawIdWidget.template_name:
+            return super().render(name, value, attrs, renderer)
+        context = self.get_context(name, value, attrs)
+        e = conditional_escape
+        widget = context["widget"]
+        shown = "" if widget["value"] is None else f' value="{e(widget["value"])}"'
+        html = (
+            f'<input type="{e(widget["type"])}" name="{e(widget["name"])}"{shown}'
+            f"{_html_attrs(widget['attrs'])}>"
+        )
+        related_url = context["related_url"]
+        if related_url:
+            html = (
+                f'<div>{html}<a href="{e(related_url)}" class="related-lookup" '
+                f'id="lookup_id_{e(widget["name"])}" title="{e(context["link_title"])}"></a>'
+            )
+        label = context["link_label"]
+        if label:
+            link_url = context["link_url"]
+            shown_label = f'<a href="{e(link_url)}">{e(label)}</a>' if link_url else e(label)
+            html += f"\n<strong>{shown_label}</strong>"
+        if related_url:
+            html += "</div>"
+        return mark_safe(html)  # noqa: S308 - every name, value, URL and label escaped
 
 
 def _icon(path: str) -> str:
@@ -369,3 +422,15 @@ class AgentReplyForm(AttachmentsFormMixin):
     send_anyway = forms.BooleanField(required=False, widget=PlainHiddenInput)
 
     field_order = ["body", "attachments", "internal", "status"]
+
+
+class TicketChangeForm(forms.ModelForm):
+    """The admin's form of a ticket: its raw id widget names the assignee read with the
+    ticket (PlainForeignKeyRawIdWidget.known)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("assignee")
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, PlainForeignKeyRawIdWidget) and self.instance.assignee_id:
+            widget.known = self.instance.assignee

@@ -201,3 +201,27 @@ def test_the_category_widgets_wrapper_writes_what_the_admins_template_writes(
         ours = widget.render("category", None, {"id": "id_category"})
         djangos = RelatedFieldWidgetWrapper.render(widget, "category", None, {"id": "id_category"})
         assert parse_html(ours) == parse_html(djangos)
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_the_assignees_raw_id_widget_writes_what_the_admins_writes_without_reading_again(
+    agent_client, agent, supervisor, open_ticket, language, django_assert_num_queries
+):
+    from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+
+    from tickets import services
+
+    ticket = open_ticket()
+    services.ticket_assign(ticket=ticket, acting_user=agent, assignee=agent)
+    agent_client.cookies["django_language"] = language
+    form = agent_client.get(change_url(ticket)).context["adminform"].form
+    widget = form.fields["assignee"].widget
+    assert widget.known == agent
+    with translation.override(language):
+        for value in (agent.pk, str(agent.pk), None, "", supervisor.pk, "x", 999999):
+            attrs = {"id": "id_assignee"}
+            with django_assert_num_queries(1 if value in (supervisor.pk, 999999) else 0):
+                ours = widget.render("assignee", value, attrs)
+            djangos = ForeignKeyRawIdWidget.render(widget, "assignee", value, attrs)
+            assert parse_html(ours) == parse_html(djangos), value
+        assert agent.get_full_name() in widget.render("assignee", agent.pk, {})
