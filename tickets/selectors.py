@@ -160,7 +160,8 @@ def ticket_sla(*, ticket: Ticket, now: datetime) -> tuple[SlaPolicy, timedelta |
     plan and priority: the promise (sla_policy_for's: the portal's policy) and the time
     left (QueueClock's, in the calendar of the ticket's channel, else the portal's)."""
     plan, priority = ticket.customer.plan, ticket.priority
-    policies = list(SlaPolicy.objects.filter(plan=plan, priority=priority))
+    # One a channel at most (a unique constraint): unordered.
+    policies = list(SlaPolicy.objects.filter(plan=plan, priority=priority).order_by())
     clock = QueueClock(now)
     clock._policies = {(p.plan, p.priority, p.channel): p.calendar for p in policies}
     by_channel = {p.channel: p for p in policies}
@@ -176,7 +177,8 @@ def sla_policies_for_plan(*, plan: str, channel: str = Channel.PORTAL) -> list[S
 
 def business_calendar() -> sla.BusinessHours:
     closed, opened = set(), set()
-    for day, is_open in CalendarException.objects.values_list("day", "is_open"):
+    # Unordered: they go into sets (the model's ordering costs more to compile than to run).
+    for day, is_open in CalendarException.objects.order_by().values_list("day", "is_open"):
         (opened if is_open else closed).add(day)
     return sla.BusinessHours(closed_days=frozenset(closed), open_days=frozenset(opened))
 
