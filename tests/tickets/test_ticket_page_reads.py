@@ -78,3 +78,54 @@ def test_the_ticket_form_takes_only_staff_as_assignee(agent_client, agent, owner
     assert agent_client.post(url, {**data, "assignee": agent.pk}).status_code == 302
     ticket.refresh_from_db()
     assert (ticket.assignee, ticket.status) == (agent, "open")
+
+
+def test_the_last_check_read_with_the_ticket_is_last_verification(agent, supervisor, owner):
+    from django.db.models import OuterRef
+    from django.utils import timezone
+
+    from accounts.models import User
+    from supportpin.models import VerificationAttempt
+    from supportpin.selectors import (
+        last_verification,
+        last_verification_from,
+        last_verification_subquery,
+    )
+
+    def read_with_the_ticket():
+        row = (
+            User.objects.filter(pk=owner.pk)
+            .annotate(last=last_verification_subquery(OuterRef("pk")))
+            .get()
+        )
+        return last_verification_from(row.last)
+
+    assert read_with_the_ticket() is None is last_verification(owner)
+    at = timezone.now() - timedelta(hours=3)
+    for minutes, who, result in [
+        (0, agent, "verified"),
+        (30, supervisor, "verified"),
+        (30, agent, "verified"),  # the same moment: the later one counts
+        (60, supervisor, "wrong_pin"),
+    ]:
+        attempt = VerificationAttempt.objects.create(
+            user=owner, agent=who, result=result, ip_address="192.0.2.1"
+        )
+        VerificationAttempt.objects.filter(pk=attempt.pk).update(
+            created_at=at + timedelta(minutes=minutes)
+        )
+        ours, theirs = read_with_the_ticket(), last_verification(owner)
+        assert ours == theirs
+        assert (ours.created_at, ours.result, ours.user_id) == (
+            theirs.created_at,
+            theirs.result,
+            theirs.user_id,
+        )
+        assert ours.agent == theirs.agent
+        assert ours.agent.get_full_name() == theirs.agent.get_full_name()
+        assert ours.ip_address == theirs.ip_address  # read when asked for
+    User.objects.filter(pk=agent.pk).update(erased_at=timezone.now())
+    assert (
+        read_with_the_ticket().agent.get_full_name()
+        == last_verification(owner).agent.get_full_name()
+    )
