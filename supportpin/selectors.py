@@ -6,11 +6,8 @@ from itertools import chain
 
 import phonenumbers
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
@@ -153,48 +150,6 @@ def last_verification(user: User) -> VerificationAttempt | None:
         .order_by("-created_at", "-id")
         .first()
     )
-
-
-_LAST_VERIFICATION_FIELDS = ("id", "user_id", "agent_id", "result", "created_at")
-_AGENT_FIELDS = ("id", "username", "full_name", "erased_at")
-_DATETIMES = {"created_at", "erased_at"}
-
-
-def last_verification_subquery(user: OuterRef) -> Subquery:
-    """last_verification() of the login `user` refers to, as a subquery (one JSON object,
-    or null) of a query that reads the login anyway (the ticket page's ticket and its
-    requester); last_verification_from() makes it the attempt, with its agent."""
-    fields = {name: name for name in _LAST_VERIFICATION_FIELDS}
-    fields |= {f"agent__{name}": f"agent__{name}" for name in _AGENT_FIELDS}
-    return Subquery(
-        VerificationAttempt.objects.filter(user=user, result=VerificationAttempt.Result.VERIFIED)
-        .order_by("-created_at", "-id")
-        .values(last=JSONObject(**fields))[:1],
-        output_field=JSONField(),
-    )
-
-
-def last_verification_from(data: dict | None) -> VerificationAttempt | None:
-    """The attempt last_verification_subquery() read: its fields and its agent's name (the
-    rest of each loaded if asked for, as deferred fields are)."""
-    if not data:
-        return None
-
-    def value(key: str, name: str) -> object:
-        raw = data[key]
-        return parse_datetime(raw) if name in _DATETIMES and raw is not None else raw
-
-    attempt = VerificationAttempt.from_db(
-        DEFAULT_DB_ALIAS,
-        list(_LAST_VERIFICATION_FIELDS),
-        [value(name, name) for name in _LAST_VERIFICATION_FIELDS],
-    )
-    attempt.agent = User.from_db(
-        DEFAULT_DB_ALIAS,
-        list(_AGENT_FIELDS),
-        [value(f"agent__{name}", name) for name in _AGENT_FIELDS],
-    )
-    return attempt
 
 
 def verified_now_subquery(user: OuterRef, at: datetime) -> Exists:

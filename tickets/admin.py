@@ -29,8 +29,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Customer, User
 from supportpin.selectors import (
     VerificationStatus,
-    last_verification_from,
-    last_verification_subquery,
+    last_verification,
     verification_status_for,
     verified_now_subquery,
 )
@@ -519,14 +518,12 @@ class TicketAdmin(admin.ModelAdmin):
         key = (object_id, from_field)
         if request.method in ("GET", "HEAD") and key in shown:
             return shown[key]
-        # With whether the requester's caller is verified now and the last check, for the
-        # page's header.
+        # With whether the requester's caller is verified now, for the page's header.
         queryset = (
             self.get_queryset(request)
             .select_related("customer", "requester", "category", "assignee")
             .annotate(
-                caller_verified_now=verified_now_subquery(OuterRef("requester"), timezone.now()),
-                caller_last_verification=last_verification_subquery(OuterRef("requester")),
+                caller_verified_now=verified_now_subquery(OuterRef("requester"), timezone.now())
             )
         )
         field = Ticket._meta.pk if from_field is None else Ticket._meta.get_field(from_field)
@@ -547,7 +544,7 @@ class TicketAdmin(admin.ModelAdmin):
         if hasattr(ticket, "caller_verified_now"):
             caller = VerificationStatus(
                 verified_now=ticket.caller_verified_now,
-                last=last_verification_from(ticket.caller_last_verification),
+                last=last_verification(ticket.requester),
             )
         else:
             caller = verification_status_for(ticket.requester, now)
