@@ -126,57 +126,6 @@ def test_the_plain_widgets_write_what_djangos_write():
 
 
 @pytest.mark.parametrize("language", ["en", "el"])
-def test_the_thread_tag_writes_what_the_thread_template_writes(agent, owner, open_ticket, language):
-    from tickets import selectors, services
-    from tickets.models import Attachment, TicketMessage
-
-    ticket = open_ticket(subject="Thread")
-    services.ticket_reply_as_agent(
-        ticket=ticket, agent=agent, body="Checking <the> logs\n\nfirst & second", internal=True
-    )
-    services.ticket_reply_as_agent(ticket=ticket, agent=agent, body='Fixed, "quoted" it\'s')
-    TicketMessage.objects.create(
-        ticket=ticket,
-        author=agent,
-        body="Password reset by phone",
-        from_staff=True,
-        is_system=True,
-        sla_met=True,
-    )
-    TicketMessage.objects.create(
-        ticket=ticket, author=agent, body="Late one", from_staff=True, sla_met=False
-    )
-    with_files = TicketMessage.objects.create(ticket=ticket, author=owner, body="Screenshots")
-    Attachment.objects.create(
-        ticket=ticket,
-        message=with_files,
-        file="a/shot.png",
-        thumbnail="a/shot-t.png",
-        name='shot "1" <b>.png',
-        content_type="image/png",
-        size=123456,
-    )
-    Attachment.objects.create(
-        ticket=ticket,
-        message=with_files,
-        file="a/log.txt",
-        name="log & more.txt",
-        content_type="text/plain",
-        size=999,
-    )
-    tag = Template("{% load ticket_page %}{% ticket_thread thread show_internal %}")
-    include = Template('{% include "tickets/includes/thread.html" %}')
-    with translation.override(language):
-        for show_internal in (True, False):
-            thread = selectors.ticket_thread(ticket=ticket, include_internal=show_internal)
-            context = Context({"thread": thread, "show_internal": show_internal})
-            written = tag.render(context)
-            assert parse_html(written) == parse_html(include.render(context))
-            assert ("badge-late" in written) is show_internal
-            assert written.count("<li") == len(thread) + 2
-
-
-@pytest.mark.parametrize("language", ["en", "el"])
 @pytest.mark.parametrize("who", ["agent_client", "supervisor_client"])
 def test_the_category_widgets_wrapper_writes_what_the_admins_template_writes(
     request, open_ticket, language, who

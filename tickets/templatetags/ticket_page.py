@@ -1,17 +1,13 @@
 """The agent's ticket page, written in Python where Django's templates take the time: the
-ticket form's fieldsets (admin/includes/fieldset.html and a label template per field), the
-reply form's rows and the thread (tickets/includes/thread.html). Tests compare each with
-the templates' HTML."""
+ticket form's fieldsets (admin/includes/fieldset.html and a label template per field) and
+the reply form's rows. Tests compare each with the templates' HTML."""
 
 from django import forms, template
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, linebreaks
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from portal.templatetags.datetimes import time_element
 from tickets.forms import _html_attrs
 
 register = template.Library()
@@ -148,69 +144,4 @@ def reply_form_rows(form) -> str:
         else:
             parts.append(f"{label_tag(field)} {field}</div>")
     # Errors, labels and widgets come escaped from Django and label_tag().
-    return mark_safe("".join(parts))  # noqa: S308
-
-
-@register.simple_tag
-def ticket_thread(thread, show_internal: bool) -> str:
-    """tickets/includes/thread.html: the messages, each with its author, its kind, (for
-    staff) whether it came in time, its time, its text and its attachments."""
-    e = conditional_escape
-    support_team = e(gettext("Support team"))
-    badges = {
-        "internal": f'<span class="badge badge-internal">{e(gettext("Internal note"))}</span>',
-        "system": f'<span class="badge badge-staff">{e(gettext("Done by phone"))}</span>',
-        "staff": f'<span class="badge badge-staff">{e(gettext("Reply from support"))}</span>',
-        "customer": f'<span class="badge">{e(gettext("Customer"))}</span>',
-    }
-    in_time = f'<span class="badge badge-ok">{e(gettext("in time"))}</span>'
-    late = f'<span class="badge badge-late">{e(gettext("late"))}</span>'
-    parts = ['<ol class="thread">']
-    for message in thread:
-        css = "thread-message from-staff" if message.from_staff else "thread-message from-customer"
-        if message.is_internal:
-            css += " internal-note"
-            badge = badges["internal"]
-        elif message.is_system:
-            badge = badges["system"]
-        elif message.from_staff:
-            badge = badges["staff"]
-        else:
-            badge = badges["customer"]
-        if message.from_staff and not show_internal:
-            author = f"{support_team} · {e(message.author.get_short_name())}"
-        else:
-            author = e(message.author.get_full_name())
-        sla = ""
-        if show_internal and message.sla_met is not None:
-            sla = in_time if message.sla_met else late
-        parts.append(
-            f'<li class="{css}" id="message-{e(message.pk)}"><div class="thread-meta">'
-            f"<strong>{author}</strong> {badge} {sla} "
-            f"{time_element(message.created_at, 'DATETIME_FORMAT')}</div>"
-            f'<div class="thread-body">{linebreaks(message.body, autoescape=True)}</div>'
-        )
-        attachments = message.attachments.all()
-        if attachments:
-            parts.append(f'<ul class="attachments" aria-label="{e(gettext("Attachments"))}">')
-            for attachment in attachments:
-                url = e(reverse("tickets:attachment", args=[attachment.pk]))
-                name = e(attachment.name)
-                parts.append("<li>")
-                if attachment.is_image:
-                    thumbnail = e(reverse("tickets:attachment_thumbnail", args=[attachment.pk]))
-                    preview = gettext("Preview of %(name)s") % {"name": name}
-                    parts.append(
-                        f'<a href="{url}"><img src="{thumbnail}" alt="{preview}" '
-                        'loading="lazy"></a>'
-                    )
-                parts.append(
-                    f'<a href="{url}" download>{name}</a> '
-                    f'<span class="muted">({e(filesizeformat(attachment.size))})</span></li>'
-                )
-            parts.append("</ul>")
-        parts.append("</li>")
-    parts.append("</ol>")
-    # Every name, text and URL is escaped above; the translated texts as the template has
-    # them ({% translate %} escaped, {% blocktranslate %} not, its variables escaped).
     return mark_safe("".join(parts))  # noqa: S308
