@@ -11,7 +11,6 @@ from django.contrib.admin.templatetags.admin_list import ResultList
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, QuerySet
@@ -38,7 +37,6 @@ from tickets.forms import (
     AgentReplyForm,
     ListedModelChoiceField,
     PlainForeignKeyRawIdWidget,
-    PlainRelatedFieldWidgetWrapper,
     PlainSelect,
     TicketChangeForm,
 )
@@ -472,21 +470,6 @@ class TicketAdmin(admin.ModelAdmin):
             kwargs["queryset"] = queryset.filter(**limit)
             kwargs["limit_choices_to"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        wrapper = getattr(formfield, "widget", None)
-        if type(wrapper) is RelatedFieldWidgetWrapper:
-            formfield.widget = PlainRelatedFieldWidgetWrapper(
-                wrapper.widget,
-                wrapper.rel,
-                wrapper.admin_site,
-                can_add_related=wrapper.can_add_related,
-                can_change_related=wrapper.can_change_related,
-                can_delete_related=wrapper.can_delete_related,
-                can_view_related=wrapper.can_view_related,
-            )
-        return formfield
 
     def get_urls(self):
         return [

@@ -3,16 +3,15 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from tickets.attachments import CheckedFile, check_upload
@@ -109,64 +108,6 @@ class PlainCheckboxInput(PlainInputMixin, forms.CheckboxInput):
     pass
 
 
-class PlainRelatedFieldWidgetWrapper(RelatedFieldWidgetWrapper):
-    """The admin's wrapper of a related field's widget (its links to change, add, delete
-    and view the related object), writing admin/widgets/related_widget_wrapper.html
-    itself: the template and its four static icons take half a millisecond."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        if self.template_name != RelatedFieldWidgetWrapper.template_name:
-            return super().render(name, value, attrs, renderer)
-        context = self.get_context(name, value, attrs)
-        e = conditional_escape
-        model = e(context["model"])
-        name = e(name)
-        params = e(context["url_params"])
-        links = []
-        if not context["is_hidden"]:
-            if context["can_change_related"]:
-                title = gettext("Change selected %(model)s") % {"model": model}
-                links.append(
-                    '<a class="related-widget-wrapper-link change-related" '
-                    f'id="change_id_{name}" data-href-template="'
-                    f'{e(context["change_related_template_url"])}?{params}" data-popup="yes" '
-                    f'title="{title}">{_icon("admin/img/icon-changelink.svg")}</a>'
-                )
-            if context["can_add_related"]:
-                title = gettext("Add another %(model)s") % {"model": model}
-                links.append(
-                    f'<a class="related-widget-wrapper-link add-related" id="add_id_{name}" '
-                    f'data-popup="yes" href="{e(context["add_related_url"])}?{params}" '
-                    f'title="{title}">{_icon("admin/img/icon-addlink.svg")}</a>'
-                )
-            if context["can_delete_related"]:
-                title = gettext("Delete selected %(model)s") % {"model": model}
-                links.append(
-                    '<a class="related-widget-wrapper-link delete-related" '
-                    f'id="delete_id_{name}" data-href-template="'
-                    f'{e(context["delete_related_template_url"])}?{params}" data-popup="yes" '
-                    f'title="{title}">{_icon("admin/img/icon-deletelink.svg")}</a>'
-                )
-            if context["can_view_related"]:
-                title = gettext("View selected %(model)s") % {"model": model}
-                links.append(
-                    '<a class="related-widget-wrapper-link view-related" '
-                    f'id="view_id_{name}" data-href-template="'
-                    f"{e(context['change_related_template_url'])}?"
-                    f'{e(context["view_related_url_params"])}" '
-                    f'title="{title}">{_icon("admin/img/icon-viewlink.svg")}</a>'
-                )
-        model_ref = (
-            ""
-            if context["model_has_limit_choices_to"]
-            else f' data-model-ref="{e(context["model_name"])}"'
-        )
-        return mark_safe(  # noqa: S308 - every name, URL and label escaped
-            f'<div class="related-widget-wrapper"{model_ref}>'
-            f"{e(context['rendered_widget'])}{''.join(links)}</div>"
-        )
-
-
 class PlainForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
     """The admin's raw id widget (the assignee's), writing admin/widgets/foreign_key_raw_id.html
     itself, and naming the object it shows from `known` (the ticket's assignee, read with
@@ -216,10 +157,6 @@ class PlainForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
         if related_url:
             html += "</div>"
         return mark_safe(html)  # noqa: S308 - every name, value, URL and label escaped
-
-
-def _icon(path: str) -> str:
-    return f'<img src="{conditional_escape(static(path))}" alt="" width="24" height="24">'
 
 
 class ListedChoiceIterator(forms.models.ModelChoiceIterator):

@@ -126,33 +126,6 @@ def test_the_plain_widgets_write_what_djangos_write():
 
 
 @pytest.mark.parametrize("language", ["en", "el"])
-@pytest.mark.parametrize("who", ["agent_client", "supervisor_client"])
-def test_the_category_widgets_wrapper_writes_what_the_admins_template_writes(
-    request, open_ticket, language, who
-):
-    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-
-    from tickets.forms import PlainRelatedFieldWidgetWrapper
-
-    client = request.getfixturevalue(who)
-    ticket = open_ticket()
-    client.cookies["django_language"] = language
-    widget = client.get(change_url(ticket)).context["adminform"].form.fields["category"].widget
-    assert type(widget) is PlainRelatedFieldWidgetWrapper
-    with translation.override(language):
-        for value in (None, ticket.category_id):
-            attrs = {"id": "id_category"}
-            ours = widget.render("category", value, attrs)
-            djangos = RelatedFieldWidgetWrapper.render(widget, "category", value, attrs)
-            assert parse_html(ours) == parse_html(djangos)
-        widget.can_add_related = widget.can_change_related = False
-        widget.can_delete_related = widget.can_view_related = True
-        ours = widget.render("category", None, {"id": "id_category"})
-        djangos = RelatedFieldWidgetWrapper.render(widget, "category", None, {"id": "id_category"})
-        assert parse_html(ours) == parse_html(djangos)
-
-
-@pytest.mark.parametrize("language", ["en", "el"])
 def test_the_assignees_raw_id_widget_writes_what_the_admins_writes_without_reading_again(
     agent_client, agent, supervisor, open_ticket, language, django_assert_num_queries
 ):
