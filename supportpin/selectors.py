@@ -6,7 +6,7 @@ from itertools import chain
 
 import phonenumbers
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -137,15 +137,25 @@ class VerificationStatus:
 def verification_status_for(user: User, at: datetime | None = None) -> VerificationStatus:
     at = at or timezone.now()
     support_pin = SupportPin.objects.filter(user=user).first()
-    last = (
+    return VerificationStatus(
+        verified_now=bool(support_pin and support_pin.is_verified(at)), last=last_verification(user)
+    )
+
+
+def last_verification(user: User) -> VerificationAttempt | None:
+    """The login's last successful check, with the agent who made it."""
+    return (
         VerificationAttempt.objects.filter(user=user, result=VerificationAttempt.Result.VERIFIED)
         .select_related("agent")
         .order_by("-created_at", "-id")
         .first()
     )
-    return VerificationStatus(
-        verified_now=bool(support_pin and support_pin.is_verified(at)), last=last
-    )
+
+
+def verified_now_subquery(user: OuterRef, at: datetime) -> Exists:
+    """SupportPin.is_verified(at) of the login `user` refers to, as a subquery of a query
+    that reads the login anyway (the ticket page's ticket and its requester)."""
+    return Exists(SupportPin.objects.filter(user=user, is_active=True, verified_until__gt=at))
 
 
 def open_requests_of(user: User) -> list[Ticket]:

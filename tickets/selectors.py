@@ -95,25 +95,23 @@ def customer_open_tickets(*, user: User, limit: int = 5) -> list[Ticket]:
 
 
 def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessage]:
-    """The messages of a ticket, oldest first, each with its attachments (`attachments.all`
-    reads no more rows). The attachments are read in a second query only when a message
-    has any: most threads have none, and the query (with the prefetch machinery around
-    it) cost as much as the messages'."""
+    """The messages with their authors and attachments; the attachments are read only
+    when a message has some (most threads have none): each message says whether it has,
+    in the same query, so a message and its files are seen together."""
     messages = ticket.messages.select_related("author").annotate(
         has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk")))
     )
     if not include_internal:
         messages = messages.filter(is_internal=False)
     messages = list(messages)
-    with_files = [message for message in messages if message.has_attachments]
-    if with_files:
+    for with_files, queryset in (
+        (True, Attachment.objects.order_by("id")),
+        (False, Attachment.objects.none()),  # no query: an empty list each
+    ):
         prefetch_related_objects(
-            with_files, Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+            [message for message in messages if message.has_attachments is with_files],
+            Prefetch("attachments", queryset=queryset),
         )
-    for message in messages:
-        if not message.has_attachments:
-            # What prefetch_related leaves on a message without attachments.
-            message._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
     return messages
 
 
@@ -160,13 +158,30 @@ def sla_policy_for(*, plan: str, priority: int, channel: str = Channel.PORTAL) -
     return policy
 
 
+def ticket_sla(*, ticket: Ticket, now: datetime) -> tuple[SlaPolicy, timedelta | None]:
+    """What the ticket page shows of the SLA, from one read of the policies of the ticket's
+    plan and priority: the promise (sla_policy_for's: the portal's policy) and the time
+    left (QueueClock's, in the calendar of the ticket's channel, else the portal's)."""
+    plan, priority = ticket.customer.plan, ticket.priority
+    # One a channel at most (a unique constraint): unordered.
+    policies = list(SlaPolicy.objects.filter(plan=plan, priority=priority).order_by())
+    clock = QueueClock(now)
+    clock._policies = {(p.plan, p.priority, p.channel): p.calendar for p in policies}
+    by_channel = {p.channel: p for p in policies}
+    policy = by_channel.get(Channel.PORTAL) or SlaPolicy(
+        plan=plan, priority=priority, response_hours=_FALLBACK_RESPONSE_HOURS
+    )
+    return policy, clock.time_left(ticket)
+
+
 def sla_policies_for_plan(*, plan: str, channel: str = Channel.PORTAL) -> list[SlaPolicy]:
     return list(SlaPolicy.objects.filter(plan=plan, channel=channel).order_by("priority"))
 
 
 def business_calendar() -> sla.BusinessHours:
     closed, opened = set(), set()
-    for day, is_open in CalendarException.objects.values_list("day", "is_open"):
+    # Unordered: they go into sets (the model's ordering costs more to compile than to run).
+    for day, is_open in CalendarException.objects.order_by().values_list("day", "is_open"):
         (opened if is_open else closed).add(day)
     return sla.BusinessHours(closed_days=frozenset(closed), open_days=frozenset(opened))
 

@@ -652,7 +652,7 @@ def test_the_ticket_page_takes_the_same_queries_for_a_long_thread(
     from tickets.attachments import check_upload
 
     ticket = open_ticket()
-    with django_assert_max_num_queries(18) as few:
+    with django_assert_max_num_queries(15) as few:
         agent_client.get(change_url(ticket))
     for index in range(5):
         services.ticket_reply_as_agent(

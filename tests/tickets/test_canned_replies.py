@@ -81,7 +81,7 @@ def test_the_ticket_page_takes_the_same_queries_with_more_canned_replies(
 ):
     ticket = open_ticket()
     url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
-    with django_assert_max_num_queries(18) as few:
+    with django_assert_max_num_queries(15) as few:
         agent_client.get(url)
     for index in range(10):
         CannedReply.objects.create(
