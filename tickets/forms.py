@@ -337,7 +337,8 @@ class TicketCreateForm(AttachmentsFormMixin):
 
 
 class CustomerReplyForm(AttachmentsFormMixin):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
+    # Written without templates, as the agent's (PlainTextarea: Django's HTML).
+    body = forms.CharField(label=_("Your reply"), widget=PlainTextarea(attrs={"rows": 6}))
 
     field_order = ["body", "attachments"]
 

@@ -105,8 +105,13 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    ticket = _visible_ticket(request, reference)
-    if request.method == "POST":
+    if request.method != "POST":
+        ticket = get_object_or_404(
+            selectors.customer_ticket_page(user=request.user), reference=reference
+        )
+        form = CustomerReplyForm(owner=request.user)
+    else:
+        ticket = _visible_ticket(request, reference)
         form = CustomerReplyForm(request.POST, request.FILES, owner=request.user)
         if ticket.status == Ticket.Status.CLOSED:
             messages.error(request, _("This request is closed: open a new one instead."))
@@ -127,8 +132,6 @@ def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("Your reply has been sent."))
             return redirect("tickets:detail", reference=ticket.reference)
         _keep_valid_files(request, form)
-    else:
-        form = CustomerReplyForm(owner=request.user)
     return render(
         request,
         "tickets/ticket_detail.html",
