@@ -16,9 +16,11 @@ wsgi_app = "portal.wsgi:application"
 
 # The garbage collector runs between requests, not inside them (portal/collector.py).
 def post_worker_init(worker) -> None:
+    from gunicorn.workers.sync import SyncWorker
+
     from portal import collector
 
-    collector.worker_ready()
+    collector.worker_ready(between_requests=isinstance(worker, SyncWorker))
 
 
 def post_request(worker, req, environ, resp) -> None:
