@@ -1,7 +1,8 @@
 """Reads of tickets, each with the joins that keep its query count constant."""
 
+import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -283,9 +284,9 @@ class QueueLookups:
     def read(cls) -> "QueueLookups":
         policy, exception = SlaPolicy._meta.db_table, CalendarException._meta.db_table
         category, user = Category._meta.db_table, User._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            sql = f"""
                 SELECT
                   (SELECT json_agg(json_build_array(plan, priority, channel, calendar))
                      FROM {policy}),
@@ -297,8 +298,30 @@ class QueueLookups:
                                    ORDER BY full_name)
                      FROM {user} WHERE is_staff AND is_active)
                 """  # noqa: S608 - the table names are the models', nothing else is text
-            )
-            policies, exceptions, categories, staff = cursor.fetchone()
+        else:
+            # SQLite (the embedded default): its JSON functions, each list ordered in a
+            # subquery (and again below: SQLite's aggregates take no ORDER BY).
+            sql = f"""
+                SELECT
+                  (SELECT json_group_array(json_array(plan, priority, channel, calendar))
+                     FROM {policy}),
+                  (SELECT json_group_array(json_array(day, is_open)) FROM {exception}),
+                  (SELECT json_group_array(json_array(id, name, position, is_active))
+                     FROM (SELECT * FROM {category} ORDER BY position, name)),
+                  (SELECT json_group_array(json_array(id, username, full_name, erased_at))
+                     FROM (SELECT * FROM {user} WHERE is_staff AND is_active
+                           ORDER BY full_name))
+                """  # noqa: S608 - the table names are the models', nothing else is text
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        policies, exceptions, categories, staff = (
+            row if postgresql else [json.loads(value) for value in row]
+        )
+        if not postgresql:
+            # SQLite's default collation orders by code point, as Python does.
+            categories.sort(key=lambda item: (item[2], item[1]))
+            staff.sort(key=lambda item: item[2])
         closed, opened = set(), set()
         for day, is_open in exceptions or ():
             (opened if is_open else closed).add(date.fromisoformat(day))
@@ -310,7 +333,7 @@ class QueueLookups:
             business=sla.BusinessHours(closed_days=frozenset(closed), open_days=frozenset(opened)),
             # The order of Category.Meta.ordering and of the staff list's queryset.
             categories=[
-                Category(id=pk, name=name, position=position, is_active=is_active)
+                Category(id=pk, name=name, position=position, is_active=bool(is_active))
                 for pk, name, position, is_active in categories or ()
             ],
             staff=[
@@ -318,13 +341,18 @@ class QueueLookups:
                     id=pk,
                     username=username,
                     full_name=full_name,
-                    erased_at=datetime.fromisoformat(erased_at) if erased_at else None,
+                    erased_at=_aware(datetime.fromisoformat(erased_at)) if erased_at else None,
                     is_staff=True,
                     is_active=True,
                 )
                 for pk, username, full_name, erased_at in staff or ()
             ],
         )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite keeps a moment as UTC without its offset; PostgreSQL's JSON has it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def due_within(*, now: datetime, within: timedelta) -> Q:
