@@ -8,24 +8,63 @@ list, a number past the last page) is left to Paginator.get_page, which counts, 
 the last page as it always did.
 """
 
+from collections.abc import Hashable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+from portal.prepared import PreparedQuery
+
 _TOTAL = "whole_list_count"
+
+
+def with_whole_count(queryset: QuerySet) -> QuerySet:
+    """The queryset with each row carrying the count of all its rows."""
+    return queryset.annotate(**{_TOTAL: Window(Count("*"))})
+
+
+# Past this, a page number is no list's (and no database's OFFSET): Paginator answers.
+_LAST_PAGE = 2**31
+
+
+def _wanted(number: object) -> int:
+    """The page number asked for; 0 for one left to Paginator.get_page."""
+    try:
+        wanted = int(str(number))
+    except ValueError:
+        return 1
+    return wanted if wanted < _LAST_PAGE else 0
 
 
 def page_of(queryset: QuerySet, number: object, per_page: int) -> Page:
     """What `Paginator(queryset, per_page).get_page(number)` gives, in one query when the
     page has rows."""
     paginator = Paginator(queryset, per_page)
-    try:
-        wanted = int(str(number))
-    except ValueError:
-        wanted = 1
+    wanted = _wanted(number)
     if wanted >= 1:
         start = (wanted - 1) * per_page
-        rows = list(queryset.annotate(**{_TOTAL: Window(Count("*"))})[start : start + per_page])
+        rows = list(with_whole_count(queryset)[start : start + per_page])
         if rows:
             paginator.count = getattr(rows[0], _TOTAL)
             return Page(rows, wanted, paginator)
     return paginator.get_page(number)
+
+
+def prepared_page_of(
+    prepared: PreparedQuery,
+    shape: Hashable,
+    values: dict,
+    queryset: QuerySet,
+    number: object,
+    per_page: int,
+) -> Page:
+    """page_of(queryset, number, per_page), the page's rows read by `prepared` (whose
+    statement is `with_whole_count(queryset)` for these values)."""
+    wanted = _wanted(number)
+    if wanted >= 1:
+        rows = prepared.fetch(shape, limit=per_page, offset=(wanted - 1) * per_page, **values)
+        if rows:
+            paginator = Paginator(queryset, per_page)
+            paginator.count = getattr(rows[0], _TOTAL)
+            return Page(rows, wanted, paginator)
+    return Paginator(queryset, per_page).get_page(number)

@@ -9,7 +9,6 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.paging import page_of
 from portal.storage import private_file_response
 from portal.useragent import describe_user_agent
 from tickets import selectors, services
@@ -47,8 +46,9 @@ def _visible_ticket(request: HttpRequest, reference: str) -> Ticket:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     search = request.GET.get("q", "")
-    tickets = selectors.customer_ticket_list(user=request.user, status=status, search=search)
-    page = page_of(tickets, request.GET.get("page"), 25)
+    page = selectors.customer_ticket_list_page(
+        user=request.user, status=status, search=search, number=request.GET.get("page"), per_page=25
+    )
     page.object_list = _with_detail_urls(page.object_list)
     return render(
         request,

@@ -1,0 +1,122 @@
+"""The customer's hot reads by statements prepared once (portal/prepared.py): the same
+instances, pages and counts as the ORM's querysets, for every shape of the list; and a
+statement a value does not reach unchanged is refused, never run without it."""
+
+import pytest
+from django.db.models import Q
+
+from portal.paging import page_of
+from portal.prepared import PreparedQuery
+from tests.factories import make_user
+from tickets import selectors
+from tickets.models import Priority, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def loaded(instance) -> dict:
+    """What an instance holds: its loaded fields and those of its select_related rows."""
+    values = {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.attname in instance.__dict__
+    }
+    for name, related in instance._state.fields_cache.items():
+        values[name] = None if related is None else loaded(related)
+    return values
+
+
+def page_rows(page) -> list[dict]:
+    return [loaded(ticket) | {"closed_rank": ticket.closed_rank} for ticket in page]
+
+
+@pytest.fixture
+def tickets(owner, member, other_owner, open_ticket, category):
+    made = [open_ticket(subject=f"Issue {index:02d}") for index in range(7)]
+    made += [open_ticket(requester=member, subject=f"Member's {index}") for index in range(4)]
+    Ticket.objects.filter(pk__in=[made[1].pk, made[8].pk]).update(status=Ticket.Status.CLOSED)
+    Ticket.objects.filter(pk=made[2].pk).update(status=Ticket.Status.WAITING)
+    # Another customer's, never in these lists.
+    open_ticket(requester=other_owner, subject="Not yours")
+    return made
+
+
+@pytest.mark.parametrize("status", ["", "active", "closed", "waiting", "new", "nonsense"])
+@pytest.mark.parametrize("number", ["1", "2", "3", "9", "x", "-1", "99999999999999999999"])
+@pytest.mark.parametrize("who", ["owner", "member"])
+def test_a_page_of_my_requests_is_the_orms_page(tickets, status, number, who, request):
+    user = request.getfixturevalue(who)
+
+    page = selectors.customer_ticket_list_page(user=user, status=status, number=number, per_page=3)
+
+    expected = page_of(selectors.customer_ticket_list(user=user, status=status), number, 3)
+    assert page.number == expected.number
+    assert page.paginator.count == expected.paginator.count
+    assert page_rows(page) == page_rows(expected)
+    assert {ticket.customer_id for ticket in page} <= {user.customer_id}
+    if who == "member":
+        assert {ticket.requester_id for ticket in page} <= {user.pk}
+
+
+def test_the_prepared_page_takes_one_query(tickets, owner, django_assert_num_queries):
+    selectors.customer_ticket_list_page(user=owner, number="1", per_page=3)  # prepared
+
+    with django_assert_num_queries(1):
+        page = selectors.customer_ticket_list_page(user=owner, number="2", per_page=3)
+        [(ticket.category.name, ticket.requester.get_full_name()) for ticket in page]
+
+
+def test_a_search_is_read_by_the_orm_as_before(tickets, owner):
+    page = selectors.customer_ticket_list_page(user=owner, search="issue 0", number="1", per_page=25)
+
+    assert sorted(ticket.subject for ticket in page) == [f"Issue {i:02d}" for i in range(7)]
+
+
+def test_a_login_of_no_customer_sees_no_request(tickets, db):
+    stranger = make_user("no.customer")
+
+    page = selectors.customer_ticket_list_page(user=stranger, number="1", per_page=25)
+
+    assert list(page) == [] and page.paginator.count == 0
+
+
+def test_a_new_ticket_shows_at_once(tickets, owner, open_ticket):
+    selectors.customer_ticket_list_page(user=owner, number="1", per_page=25)
+    open_ticket(subject="Just now", priority=Priority.URGENT)
+
+    page = selectors.customer_ticket_list_page(user=owner, number="1", per_page=25)
+
+    assert page[0].subject == "Just now"
+    assert page.paginator.count == 12
+
+
+def test_a_value_the_orm_changes_before_the_statement_is_refused(owner):
+    # icontains turns the value into a LIKE pattern: the stand-in is not found.
+    prepared = PreparedQuery(lambda shape, word: Ticket.objects.filter(Q(subject__icontains=word)))
+
+    with pytest.raises(ValueError, match="not found"):
+        prepared.fetch(word="mail")
+
+
+def test_a_value_the_queryset_leaves_out_is_refused(owner):
+    prepared = PreparedQuery(lambda shape, customer_id: Ticket.objects.all())
+
+    with pytest.raises(ValueError, match="not found"):
+        prepared.fetch(customer_id=owner.customer_id)
+
+
+def test_a_shape_asked_with_other_values_is_refused(owner):
+    prepared = PreparedQuery(
+        lambda shape, **values: Ticket.objects.filter(**{k: v for k, v in values.items()})
+    )
+    prepared.fetch(customer_id=owner.customer_id)
+
+    with pytest.raises(ValueError, match="takes"):
+        prepared.fetch(customer_id=owner.customer_id, requester_id=owner.pk)
+
+
+def test_only_numbers_and_text_are_taken(owner):
+    prepared = PreparedQuery(lambda shape, requester: Ticket.objects.filter(requester=requester))
+
+    with pytest.raises(TypeError):
+        prepared.fetch(requester=owner)
