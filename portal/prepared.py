@@ -24,8 +24,11 @@ from django.db import connections, models
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
-# The stand-ins: values no request has (negative ids, references with a NUL character).
-_INT_STAND_IN = -7_300_000_000
+# The stand-ins, which only the statement's own constants could be mistaken for: numbers
+# that fit every integer column (a smallint's range: the ORM knows a number outside a
+# column's range matches no row and leaves the condition out), and text with a NUL
+# character.
+_INT_STAND_IN = 32_749
 _STR_STAND_IN = "\x00stand-in:"
 
 
@@ -48,6 +51,14 @@ class _Slot(NamedTuple):
     name: str
 
 
+def _plain(value: Any) -> int | str:
+    """A choice's value (IntegerChoices, TextChoices) as the plain int or str the
+    statement takes."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"PreparedQuery takes int and str values, not {value!r}")
+    return int(value) if isinstance(value, int) else str.__str__(value)
+
+
 class PreparedQuery:
     """`build(shape, **values)` returns the queryset; `values` are the request's values,
     each an int or a str as the statement takes them (ids, not instances), and every one
@@ -64,9 +75,9 @@ class PreparedQuery:
     def _stand_ins(values: dict[str, Any]) -> dict[str, Any]:
         stand_ins: dict[str, Any] = {}
         for number, (name, value) in enumerate(sorted(values.items())):
-            if type(value) is int:
+            if isinstance(value, int) and not isinstance(value, bool):
                 stand_ins[name] = _INT_STAND_IN - number
-            elif type(value) is str:
+            elif isinstance(value, str):
                 stand_ins[name] = f"{_STR_STAND_IN}{name}"
             else:
                 raise TypeError(f"PreparedQuery takes int and str values, not {value!r}")
@@ -131,6 +142,9 @@ class PreparedQuery:
         prepared = self._prepared.get((using, shape)) or self._prepare(using, shape, values)
         if values.keys() != prepared.names:
             raise ValueError(f"PreparedQuery: {shape!r} takes {sorted(prepared.names)}")
+        for name, value in values.items():
+            if type(value) is not int and type(value) is not str:
+                values[name] = _plain(value)
         params = [
             values[param.name] if isinstance(param, _Slot) else param for param in prepared.params
         ]

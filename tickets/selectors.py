@@ -91,11 +91,36 @@ CUSTOMER_PAGE_FIELDS = (
 def customer_ticket_page(*, user: User) -> QuerySet[Ticket]:
     """The tickets `user` sees, as their page shows them: only the columns it reads (a
     change to the ticket reads it in full: tickets.views._visible_ticket)."""
-    return (
-        tickets_visible_to(user)
-        .select_related("category", "customer", "requester")
-        .only(*CUSTOMER_PAGE_FIELDS)
+    return _customer_page_columns(tickets_visible_to(user))
+
+
+def _customer_page_columns(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_related("category", "customer", "requester").only(*CUSTOMER_PAGE_FIELDS)
+
+
+def _customer_page_statement(sees_all: bool, **values: int | str) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.filter(
+        customer_id=values["customer_id"], reference=values["reference"]
     )
+    if not sees_all:
+        tickets = tickets.filter(requester_id=values["requester_id"])
+    return _customer_page_columns(tickets)
+
+
+_CUSTOMER_PAGE = PreparedQuery(_customer_page_statement)
+
+
+def customer_ticket_on_page(*, user: User, reference: str) -> Ticket | None:
+    """The ticket `reference` as `customer_ticket_page(user=user)` reads it, if `user`
+    sees it; from a statement prepared once (portal.prepared)."""
+    if not user.is_authenticated or user.customer_id is None:
+        return None
+    sees_all = user.has_customer_permission("can_view_all_tickets")
+    values: dict[str, int | str] = {"customer_id": user.customer_id, "reference": reference}
+    if not sees_all:
+        values["requester_id"] = user.pk
+    found = _CUSTOMER_PAGE.fetch(sees_all, **values)
+    return found[0] if found else None
 
 
 def customer_ticket_list(*, user: User, status: str = "", search: str = "") -> QuerySet[Ticket]:
@@ -159,24 +184,53 @@ def customer_ticket_list_page(
     return prepared_page_of(_CUSTOMER_LIST, shape, values, tickets, number, per_page)
 
 
-def customer_open_tickets(*, user: User, limit: int = 5) -> list[Ticket]:
-    return list(
-        tickets_visible_to(user)
-        .filter(status__in=Ticket.ACTIVE_STATUSES)
-        .order_by("-updated_at", "-id")[:limit]
+def _open_tickets_statement(sees_all: bool, **values: int | str) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.filter(customer_id=values["customer_id"])
+    if not sees_all:
+        tickets = tickets.filter(requester_id=values["requester_id"])
+    return (
+        tickets.filter(status__in=Ticket.ACTIVE_STATUSES)
+        .only("reference", "subject", "status", "updated_at")
+        .order_by("-updated_at", "-id")
     )
+
+
+_OPEN_TICKETS = PreparedQuery(_open_tickets_statement)
+
+
+def customer_open_tickets(*, user: User, limit: int = 5) -> list[Ticket]:
+    """The most recently updated of the open tickets `user` sees (the dashboard's), with
+    the columns the dashboard shows; from a statement prepared once (portal.prepared)."""
+    if not user.is_authenticated or user.customer_id is None:
+        return []
+    sees_all = user.has_customer_permission("can_view_all_tickets")
+    values = {"customer_id": user.customer_id}
+    if not sees_all:
+        values["requester_id"] = user.pk
+    return _OPEN_TICKETS.fetch(sees_all, limit=limit, **values)
+
+
+def _thread_statement(include_internal: bool, *, ticket_id: int) -> QuerySet[TicketMessage]:
+    messages = (
+        TicketMessage.objects.filter(ticket_id=ticket_id)
+        .select_related("author")
+        .annotate(has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
+    )
+    if not include_internal:
+        messages = messages.filter(is_internal=False)
+    return messages
+
+
+_THREAD = PreparedQuery(_thread_statement)
 
 
 def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessage]:
     """The messages with their authors and attachments; the attachments are read only
     when a message has some (most threads have none): each message says whether it has,
     in the same query, so a message and its files are seen together."""
-    messages = ticket.messages.select_related("author").annotate(
-        has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk")))
-    )
-    if not include_internal:
-        messages = messages.filter(is_internal=False)
-    messages = list(messages)
+    messages = _THREAD.fetch(include_internal, ticket_id=ticket.pk)
+    for message in messages:
+        message.ticket = ticket  # as ticket.messages gives them
     for with_files, queryset in (
         (True, Attachment.objects.order_by("id")),
         (False, Attachment.objects.none()),  # no query: an empty list each
@@ -218,12 +272,19 @@ def attachment_visible_to(*, user: User, pk: int) -> Attachment | None:
     return attachments.filter(pk=pk).first()
 
 
+def _policies_statement(channel: str, *, plan: str, priority: int) -> QuerySet[SlaPolicy]:
+    return SlaPolicy.objects.filter(
+        plan=plan, priority=priority, channel__in=sorted({channel, Channel.PORTAL})
+    )
+
+
+_POLICIES = PreparedQuery(_policies_statement)
+
+
 def sla_policy_for(*, plan: str, priority: int, channel: str = Channel.PORTAL) -> SlaPolicy:
     """The policy of the channel, else the portal's (a channel without policies of its
     own), else the plainest promise."""
-    policies = SlaPolicy.objects.filter(
-        plan=plan, priority=priority, channel__in={channel, Channel.PORTAL}
-    )
+    policies = _POLICIES.fetch(channel, plan=plan, priority=priority)
     by_channel = {policy.channel: policy for policy in policies}
     policy = by_channel.get(channel) or by_channel.get(Channel.PORTAL)
     if policy is None:

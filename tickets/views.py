@@ -106,9 +106,9 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method != "POST":
-        ticket = get_object_or_404(
-            selectors.customer_ticket_page(user=request.user), reference=reference
-        )
+        ticket = selectors.customer_ticket_on_page(user=request.user, reference=reference)
+        if ticket is None:
+            raise Http404
         form = CustomerReplyForm(owner=request.user)
     else:
         ticket = _visible_ticket(request, reference)

@@ -120,3 +120,116 @@ def test_only_numbers_and_text_are_taken(owner):
 
     with pytest.raises(TypeError):
         prepared.fetch(requester=owner)
+
+
+# The request page's reads.
+
+
+def test_the_request_page_reads_the_ticket_the_orm_read(tickets, owner):
+    for ticket in tickets:
+        read = selectors.customer_ticket_on_page(user=owner, reference=ticket.reference)
+
+        expected = selectors.customer_ticket_page(user=owner).get(reference=ticket.reference)
+        assert loaded(read) == loaded(expected)
+        assert read.get_deferred_fields() == expected.get_deferred_fields()
+
+
+def test_the_request_page_finds_no_ticket_the_login_may_not_see(tickets, member, other_owner):
+    owners_ticket, members_ticket = tickets[0], tickets[7]
+
+    assert selectors.customer_ticket_on_page(user=member, reference=owners_ticket.reference) is None
+    assert selectors.customer_ticket_on_page(user=member, reference=members_ticket.reference)
+    for ticket in (owners_ticket, members_ticket):
+        assert (
+            selectors.customer_ticket_on_page(user=other_owner, reference=ticket.reference) is None
+        )
+    assert selectors.customer_ticket_on_page(user=member, reference="T-00-000000") is None
+    assert (
+        selectors.customer_ticket_on_page(
+            user=make_user("no.customer"), reference=owners_ticket.reference
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize("include_internal", [True, False])
+def test_the_thread_is_the_orms(tickets, owner, agent, include_internal, django_assert_num_queries):
+    from tickets import services
+
+    ticket = tickets[0]
+    services.ticket_reply_as_agent(ticket=ticket, agent=agent, body="We are looking.")
+    services.ticket_reply_as_agent(ticket=ticket, agent=agent, body="Note", internal=True)
+    services.ticket_reply_as_customer(ticket=ticket, author=owner, body="Thanks")
+
+    with django_assert_num_queries(1):
+        thread = selectors.ticket_thread(ticket=ticket, include_internal=include_internal)
+        assert all(message.ticket is ticket for message in thread)
+        assert [list(message.attachments.all()) for message in thread] == [[]] * len(thread)
+
+    expected = ticket.messages.select_related("author")
+    if not include_internal:
+        expected = expected.exclude(is_internal=True)
+    assert [loaded(message) for message in thread] == [loaded(message) for message in expected]
+    assert ("Note" in [message.body for message in thread]) is include_internal
+
+
+def test_the_promise_is_the_channels_policy_else_the_portals(owner):
+    from tickets.models import Channel, SlaPolicy
+
+    plan = owner.customer.plan
+    SlaPolicy.objects.filter(plan=plan, priority=Priority.HIGH).delete()
+    portal = SlaPolicy.objects.create(plan=plan, priority=Priority.HIGH, response_hours=4)
+
+    assert selectors.sla_policy_for(plan=plan, priority=Priority.HIGH) == portal
+    assert (
+        selectors.sla_policy_for(plan=plan, priority=Priority.HIGH, channel=Channel.EMAIL) == portal
+    )
+
+    email = SlaPolicy.objects.create(
+        plan=plan, priority=Priority.HIGH, channel=Channel.EMAIL, response_hours=8
+    )
+    assert selectors.sla_policy_for(plan=str(plan), priority=3, channel="email") == email
+    assert selectors.sla_policy_for(plan=plan, priority=Priority.HIGH) == portal
+
+    SlaPolicy.objects.filter(pk__in=[portal.pk, email.pk]).delete()
+    fallback = selectors.sla_policy_for(plan=plan, priority=Priority.HIGH)
+    assert fallback.pk is None and fallback.response_hours == 24
+
+
+# The dashboard's open requests.
+
+
+@pytest.mark.parametrize("who", ["owner", "member"])
+def test_the_dashboards_open_requests_are_the_five_latest_the_login_sees(tickets, who, request):
+    user = request.getfixturevalue(who)
+
+    shown = selectors.customer_open_tickets(user=user, limit=5)
+
+    expected = list(
+        selectors.tickets_visible_to(user)
+        .filter(status__in=Ticket.ACTIVE_STATUSES)
+        .order_by("-updated_at", "-id")[:5]
+    )
+    assert [ticket.pk for ticket in shown] == [ticket.pk for ticket in expected]
+    assert [(t.reference, t.subject, t.status) for t in shown] == [
+        (t.reference, t.subject, t.status) for t in expected
+    ]
+    assert len(shown) == (5 if who == "owner" else 3)
+
+
+def test_the_dashboard_shows_the_company_and_open_requests_in_few_queries(
+    tickets, owner, owner_client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    owner_client.get(reverse("portal:dashboard"))
+    # The session, the login, its signed-in session's row, the company, the requests.
+    with django_assert_max_num_queries(5):
+        page = owner_client.get(reverse("portal:dashboard")).text
+
+    assert owner.customer.name in page and "C-1001" in page
+    # The latest five open: 10, 9, 7, 6, 5 (8 is closed).
+    for index in (10, 9, 7, 6, 5):
+        assert tickets[index].reference in page
+    assert tickets[8].reference not in page and tickets[4].reference not in page
+    assert "Not yours" not in page
