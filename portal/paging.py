@@ -8,7 +8,7 @@ list, a number past the last page) is left to Paginator.get_page, which counts, 
 the last page as it always did.
 """
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
@@ -54,17 +54,19 @@ def prepared_page_of(
     prepared: PreparedQuery,
     shape: Hashable,
     values: dict,
-    queryset: QuerySet,
+    queryset: Callable[[], QuerySet],
     number: object,
     per_page: int,
 ) -> Page:
-    """page_of(queryset, number, per_page), the page's rows read by `prepared` (whose
-    statement is `with_whole_count(queryset)` for these values)."""
+    """page_of(queryset(), number, per_page), the page's rows read by `prepared` (whose
+    statement is `with_whole_count(queryset())` for these values); the queryset is built
+    only for a page without rows."""
     wanted = _wanted(number)
     if wanted >= 1:
         rows = prepared.fetch(shape, limit=per_page, offset=(wanted - 1) * per_page, **values)
         if rows:
-            paginator = Paginator(queryset, per_page)
+            # The paginator of a page that has rows only counts: the count is the rows'.
+            paginator = Paginator((), per_page)
             paginator.count = getattr(rows[0], _TOTAL)
             return Page(rows, wanted, paginator)
-    return Paginator(queryset, per_page).get_page(number)
+    return Paginator(queryset(), per_page).get_page(number)

@@ -169,9 +169,10 @@ def customer_ticket_list_page(
 ) -> Page:
     """The page of "My requests" `page_of(customer_ticket_list(...), number, per_page)`
     gives; without a search, from a statement prepared once (portal.prepared)."""
-    tickets = customer_ticket_list(user=user, status=status, search=search)
     if search.strip() or user.customer_id is None or not user.is_authenticated:
-        return page_of(tickets, number, per_page)
+        return page_of(
+            customer_ticket_list(user=user, status=status, search=search), number, per_page
+        )
     sees_all = user.has_customer_permission("can_view_all_tickets")
     values: dict[str, int | str] = {"customer_id": user.customer_id}
     if not sees_all:
@@ -181,7 +182,14 @@ def customer_ticket_list_page(
         shape = (sees_all, "one")
     else:
         shape = (sees_all, "active" if status == "active" else "")
-    return prepared_page_of(_CUSTOMER_LIST, shape, values, tickets, number, per_page)
+    return prepared_page_of(
+        _CUSTOMER_LIST,
+        shape,
+        values,
+        lambda: customer_ticket_list(user=user, status=status),
+        number,
+        per_page,
+    )
 
 
 def _open_tickets_statement(sees_all: bool, **values: int | str) -> QuerySet[Ticket]:

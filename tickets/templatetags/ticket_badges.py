@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from html import escape as escape_text
 
 from django import template
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -52,6 +52,25 @@ _CUSTOMER_ROW = (
 )
 
 
+def _date_formatter(format_string: str):
+    """dateformat.format(value, format_string) with the format read once: Django splits
+    and unescapes the format at every call (a date in each row)."""
+    pieces = []
+    for index, piece in enumerate(dateformat.re_formatchars.split(format_string)):
+        if index % 2:
+            pieces.append((True, piece))
+        elif piece:
+            pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+
+    def format_date(value) -> str:
+        formatter = dateformat.DateFormat(value)
+        return "".join(
+            str(getattr(formatter, piece)()) if is_code else piece for is_code, piece in pieces
+        )
+
+    return format_date
+
+
 @register.simple_tag
 def customer_ticket_rows(tickets: Iterable[Ticket]) -> str:
     """The rows of the customer's list (tickets with `detail_url`, as the view gives them):
@@ -62,7 +81,8 @@ def customer_ticket_rows(tickets: Iterable[Ticket]) -> str:
     # its check for lazy strings and the SafeString it makes (nine cells a row).
     status_labels: dict[str, str] = {}
     priority_labels: dict[int, str] = {}
-    date_format = formats.get_format("SHORT_DATETIME_FORMAT")
+    category_labels: dict[str, str] = {}
+    format_date = _date_formatter(str(formats.get_format("SHORT_DATETIME_FORMAT")))
     rows = []
     for ticket in tickets:
         if ticket.status not in status_labels:
@@ -73,20 +93,23 @@ def customer_ticket_rows(tickets: Iterable[Ticket]) -> str:
             priority_labels[ticket.priority] = escape_text(
                 str(PRIORITY_LABELS.get(ticket.priority, ticket.priority))
             )
+        category = ticket.category
+        if category.name not in category_labels:
+            category_labels[category.name] = escape_text(str(category))
         updated = template_localtime(ticket.updated_at)
         rows.append(
             _CUSTOMER_ROW.format(
                 url=escape_text(ticket.detail_url),
                 reference=escape_text(ticket.reference),
                 subject=escape_text(ticket.subject),
-                category=escape_text(str(ticket.category)),
+                category=category_labels[category.name],
                 status=escape_text(ticket.status),
                 status_label=status_labels[ticket.status],
                 priority=ticket.priority,
                 priority_label=priority_labels[ticket.priority],
                 requester=escape_text(ticket.requester.get_full_name()),
                 iso=updated.isoformat(),
-                updated=escape_text(formats.dateformat.format(updated, date_format)),
+                updated=escape_text(format_date(updated)),
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value above is escaped)
