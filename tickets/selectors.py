@@ -16,6 +16,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -104,7 +105,14 @@ def _customer_page_statement(sees_all: bool, **values: int | str) -> QuerySet[Ti
     )
     if not sees_all:
         tickets = tickets.filter(requester_id=values["requester_id"])
-    return _customer_page_columns(tickets)
+    # The promise the page shows (sla_policy_for's, the portal's policy), in the same read.
+    policy = SlaPolicy.objects.filter(
+        plan=OuterRef("customer__plan"), priority=OuterRef("priority"), channel=Channel.PORTAL
+    )
+    return _customer_page_columns(tickets).annotate(
+        promise_hours=Subquery(policy.values("response_hours")),
+        promise_calendar=Subquery(policy.values("calendar")),
+    )
 
 
 _CUSTOMER_PAGE = PreparedQuery(_customer_page_statement)
@@ -121,6 +129,24 @@ def customer_ticket_on_page(*, user: User, reference: str) -> Ticket | None:
         values["requester_id"] = user.pk
     found = _CUSTOMER_PAGE.fetch(sees_all, **values)
     return found[0] if found else None
+
+
+def customer_ticket_promise(ticket: Ticket) -> SlaPolicy:
+    """`sla_policy_for(plan=..., priority=...)` of a ticket read by customer_ticket_on_page,
+    from the columns that read brought."""
+    if ticket.promise_hours is None:
+        return SlaPolicy(
+            plan=ticket.customer.plan,
+            priority=ticket.priority,
+            response_hours=_FALLBACK_RESPONSE_HOURS,
+        )
+    return SlaPolicy(
+        plan=ticket.customer.plan,
+        priority=ticket.priority,
+        channel=Channel.PORTAL,
+        response_hours=ticket.promise_hours,
+        calendar=ticket.promise_calendar,
+    )
 
 
 def customer_ticket_list(*, user: User, status: str = "", search: str = "") -> QuerySet[Ticket]:

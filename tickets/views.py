@@ -132,13 +132,17 @@ def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("Your reply has been sent."))
             return redirect("tickets:detail", reference=ticket.reference)
         _keep_valid_files(request, form)
+    if request.method != "POST":
+        policy = selectors.customer_ticket_promise(ticket)
+    else:
+        policy = selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority)
     return render(
         request,
         "tickets/ticket_detail.html",
         {
             "ticket": ticket,
             "thread": selectors.ticket_thread(ticket=ticket, include_internal=False),
-            "policy": selectors.sla_policy_for(plan=ticket.customer.plan, priority=ticket.priority),
+            "policy": policy,
             "form": form,
         },
     )

@@ -233,3 +233,37 @@ def test_the_dashboard_shows_the_company_and_open_requests_in_few_queries(
         assert tickets[index].reference in page
     assert tickets[8].reference not in page and tickets[4].reference not in page
     assert "Not yours" not in page
+
+
+def test_the_request_page_reads_the_promise_with_the_ticket(tickets, owner, owner_client):
+    from django.urls import reverse
+
+    from tickets.models import Channel, SlaPolicy
+
+    ticket = tickets[0]
+    plan = owner.customer.plan
+    SlaPolicy.objects.filter(plan=plan, priority=ticket.priority).delete()
+    SlaPolicy.objects.create(
+        plan=plan, priority=ticket.priority, channel=Channel.EMAIL, response_hours=2
+    )
+    url = reverse("tickets:detail", args=[ticket.reference])
+
+    def promise():
+        read = selectors.customer_ticket_on_page(user=owner, reference=ticket.reference)
+        shown = selectors.customer_ticket_promise(read)
+        expected = selectors.sla_policy_for(plan=plan, priority=ticket.priority)
+        assert (shown.response_hours, shown.calendar) == (
+            expected.response_hours,
+            expected.calendar,
+        )
+        return owner_client.get(url).text
+
+    # No portal policy (the email one is not the page's): the plainest promise.
+    assert "within 24 h of business hours" in promise()
+    SlaPolicy.objects.create(
+        plan=plan,
+        priority=ticket.priority,
+        response_hours="1.50",
+        calendar=SlaPolicy.CalendarKind.AROUND_THE_CLOCK,
+    )
+    assert "within 1.50 h, around the clock" in promise()
