@@ -263,16 +263,22 @@ def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessa
     when a message has some (most threads have none): each message says whether it has,
     in the same query, so a message and its files are seen together."""
     messages = _THREAD.fetch(include_internal, ticket_id=ticket.pk)
+    with_files = []
+    # The messages without files get an empty list as their prefetched attachments: as
+    # prefetch_related_objects would give with Attachment.objects.none(), which still
+    # builds the query it does not run (about 2 ms for a thread of three).
+    no_files = Attachment.objects.none()
+    no_files._result_cache = []
+    no_files._prefetch_done = True
     for message in messages:
         message.ticket = ticket  # as ticket.messages gives them
-    for with_files, queryset in (
-        (True, Attachment.objects.order_by("id")),
-        (False, Attachment.objects.none()),  # no query: an empty list each
-    ):
-        prefetch_related_objects(
-            [message for message in messages if message.has_attachments is with_files],
-            Prefetch("attachments", queryset=queryset),
-        )
+        if message.has_attachments:
+            with_files.append(message)
+        else:
+            message._prefetched_objects_cache = {"attachments": no_files}
+    prefetch_related_objects(
+        with_files, Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
     return messages
 
 
