@@ -129,6 +129,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            # {% url %} keeping the URLs without arguments (portal/templatetags/kept_urls.py).
+            "builtins": ["portal.templatetags.kept_urls"],
         },
     },
 ]
