@@ -3,21 +3,49 @@ each thread and each async task sees its own, and asgiref's bridges carry them a
 Django's own Locals do."""
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import zoneinfo
 
+import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from django.urls import base as urls
+from django.conf import settings
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
-from django.utils.translation import gettext, trans_real
+from django.utils.translation import gettext
 
-from portal.locals import ContextLocal
+from portal.locals import ContextLocal, install
 
 
-def test_djangos_request_locals_are_context_locals():
-    for local in (trans_real._active, timezone._active, urls._prefixes, urls._urlconfs):
-        assert type(local) is ContextLocal
+def test_a_process_of_the_portal_keeps_djangos_request_locals_in_context_variables():
+    # In a process of its own: a test that changes LANGUAGES gets a new asgiref Local
+    # from Django's test signals (never the case when serving).
+    script = (
+        "import django; django.setup()\n"
+        "from django.urls import base\n"
+        "from django.utils import timezone\n"
+        "from django.utils.translation import trans_real\n"
+        "locals_ = (trans_real._active, timezone._active, base._prefixes, base._urlconfs)\n"
+        "print(' '.join(type(local).__name__ for local in locals_))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        cwd=settings.BASE_DIR,
+    )
+
+    assert result.stdout.split() == ["ContextLocal"] * 4, result.stderr
+
+
+@pytest.fixture(autouse=True)
+def _context_locals():
+    # The tests below are of ContextLocal: put them back if a test before replaced them.
+    install()
 
 
 def test_each_thread_sees_its_own_language_time_zone_and_prefix():
