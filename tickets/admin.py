@@ -12,6 +12,7 @@ from django.contrib.admin.templatetags.admin_list import ResultList
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, QuerySet
@@ -38,6 +39,7 @@ from tickets.forms import (
     AgentReplyForm,
     ListedModelChoiceField,
     PlainForeignKeyRawIdWidget,
+    PlainRelatedFieldWidgetWrapper,
     PlainSelect,
     TicketChangeForm,
 )
@@ -576,7 +578,15 @@ class TicketAdmin(admin.ModelAdmin):
         )
 
     # The ticket's own form: its selects write their HTML without a template per option,
-    # and the categories are read without a server-side cursor.
+    # the category's links without the wrapper's template, and the categories are read
+    # without a server-side cursor.
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and type(formfield.widget) is RelatedFieldWidgetWrapper:
+            # The admin's wrapper, as it made it, writing its own HTML.
+            formfield.widget.__class__ = PlainRelatedFieldWidgetWrapper
+        return formfield
+
     def formfield_for_choice_field(self, db_field, request: HttpRequest, **kwargs):
         kwargs.setdefault("widget", PlainSelect)
         return super().formfield_for_choice_field(db_field, request, **kwargs)
