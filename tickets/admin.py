@@ -609,7 +609,17 @@ class TicketAdmin(admin.ModelAdmin):
                 queryset = db_field.remote_field.model._default_manager.all()
             kwargs["queryset"] = queryset.filter(**limit)
             kwargs["limit_choices_to"] = None
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        query = getattr(getattr(formfield, "queryset", None), "query", None)
+        if (
+            isinstance(formfield, ListedModelChoiceField)
+            and formfield.queryset.model is Category
+            and not (query.where or query.order_by)
+        ):
+            # Every category in the model's order, its queryset's choices, read from a
+            # statement prepared once each time the select is written.
+            formfield.listed = selectors.EveryCategory()
+        return formfield
 
     def get_urls(self):
         return [
@@ -642,16 +652,23 @@ class TicketAdmin(admin.ModelAdmin):
         if request.method in ("GET", "HEAD") and key in shown:
             return shown[key]
         # With whether the requester's caller is verified now, for the page's header.
-        queryset = (
-            self.get_queryset(request)
-            .select_related("customer", "requester", "category", "assignee")
-            .annotate(
-                caller_verified_now=verified_now_subquery(OuterRef("requester"), timezone.now())
-            )
-        )
         field = Ticket._meta.pk if from_field is None else Ticket._meta.get_field(from_field)
         try:
-            ticket = queryset.get(**{field.name: field.to_python(object_id)})
+            value = field.to_python(object_id)
+            if from_field is None:
+                # By id, as every link to the page: from a statement prepared once.
+                ticket = selectors.agent_ticket(pk=value, now=timezone.now())
+            else:
+                ticket = (
+                    self.get_queryset(request)
+                    .select_related("customer", "requester", "category", "assignee")
+                    .annotate(
+                        caller_verified_now=verified_now_subquery(
+                            OuterRef("requester"), timezone.now()
+                        )
+                    )
+                    .get(**{field.name: value})
+                )
         except (Ticket.DoesNotExist, ValidationError, ValueError):
             ticket = None
         shown[key] = ticket
