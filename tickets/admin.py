@@ -271,10 +271,10 @@ class QueueChangeList(ChangeList):
 
 
 class QueueMedia(forms.Media):
-    """The queue's scripts and style sheets (the admin's, the action form's and
-    tickets.css): the same files at every request, and their static URLs are fixed while
-    the process runs, so each list's tags are written once a process. Media of any other
-    kind than paths are written each time."""
+    """The queue's and the ticket page's scripts and style sheets (the admin's, the forms'
+    and tickets.css): the same files at every request, and their static URLs are fixed
+    while the process runs, so each list's tags are written once a process. Media of any
+    other kind than paths are written each time."""
 
     _html: dict[tuple[str, str], str] = {}
 
@@ -283,6 +283,11 @@ class QueueMedia(forms.Media):
         queue_media = cls()
         queue_media._css_lists, queue_media._js_lists = media._css_lists, media._js_lists
         return queue_media
+
+    def render(self) -> str:
+        # Media.render(): the style sheets' lines, then the scripts'.
+        lines = (str(self["css"]), str(self["js"]))
+        return SafeString("\n".join(html for html in lines if html))
 
     def __getitem__(self, name: str):
         if name == "css":
@@ -726,6 +731,11 @@ class TicketAdmin(admin.ModelAdmin):
             (reply.title, reply.text_for(language, **values))
             for reply in selectors.canned_replies()
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if isinstance(context.get("media"), forms.Media):
+            context["media"] = QueueMedia.of(context["media"])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The ticket page; the ticket's own form (status, priority, category, assignee) is

@@ -249,7 +249,23 @@ class ListedModelChoiceField(forms.ModelChoiceField):
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """Several files in one input, writing the HTML of Django's clearable_file_input.html
+    itself when there is no file already (always, in the reply forms): the template and
+    attrs.html took about 1 ms of the agent's ticket page."""
+
     allow_multiple_selected = True
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        if self.template_name != forms.ClearableFileInput.template_name:
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["is_initial"]:
+            return super().render(name, value, attrs, renderer)
+        html = (
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{_html_attrs(widget["attrs"])}>'
+        )
+        return mark_safe(html)  # noqa: S308 - the name, type and attributes escaped
 
 
 class MultipleFileField(forms.FileField):

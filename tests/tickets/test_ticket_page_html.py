@@ -232,3 +232,47 @@ def test_the_categorys_wrapper_writes_what_the_admins_template_writes(
                 ours = widget.render("category", value, attrs)
                 djangos = RelatedFieldWidgetWrapper.render(widget, "category", value, attrs)
                 assert ours == djangos, (can, value)
+
+
+def test_the_ticket_pages_scripts_and_style_sheets_are_what_django_writes(
+    agent_client, open_ticket
+):
+    from django import forms
+
+    from tickets.admin import QueueMedia
+
+    ticket = open_ticket()
+    for _ in range(2):  # written, then kept
+        media = agent_client.get(change_url(ticket)).context["media"]
+        djangos = forms.Media()
+        djangos._css_lists, djangos._js_lists = media._css_lists, media._js_lists
+        assert type(media) is QueueMedia
+        assert str(media) == str(djangos) and "tickets.css" in str(media)
+
+    other = QueueMedia.of(forms.Media(js=["a.js"]))
+    assert str(other) == str(forms.Media(js=["a.js"]))
+
+
+def test_the_attachments_input_writes_what_djangos_writes():
+    from django import forms
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tickets.forms import MultipleFileInput
+
+    class Kept:
+        url = "/kept/a&b.pdf"
+
+        def __str__(self):
+            return "a&b.pdf"
+
+    djangos = type(
+        "DjangosMultiple", (forms.ClearableFileInput,), {"allow_multiple_selected": True}
+    )
+    for attrs in (
+        {},
+        {"id": "id_a", "accept": '.pdf,"x"', "aria-describedby": "h", "required": True},
+    ):
+        for value in (None, "", [], SimpleUploadedFile("x.txt", b"x"), Kept()):
+            widget_attrs = {"class": "a&b", "disabled": False}
+            ours = MultipleFileInput(attrs=widget_attrs).render("n&m", value, attrs)
+            assert ours == djangos(attrs=widget_attrs).render("n&m", value, attrs), (attrs, value)
