@@ -1,11 +1,15 @@
 from collections.abc import Callable
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django_otp import middleware as otp_middleware
+from django_otp.models import Device
 
 from accounts.mfa.flows import second_step_from_session
 from accounts.mfa.selectors import has_staff_factor, second_step_required
+from portal.rows import RowByKey
 
 # What a staff login without a second factor may open: the pages that enrol one.
 STAFF_ENROLMENT_VIEWS = {
@@ -18,6 +22,37 @@ STAFF_ENROLMENT_VIEWS = {
     "accounts:logout",
     "portal:set_language",
 }
+
+
+# A device's id: a number the database can hold.
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's middleware (request.user.otp_device and is_verified()), reading the
+    session's device by a statement compiled once per device model and database
+    (portal.rows.RowByKey) instead of a queryset built and compiled on every request of a
+    verified login: about 1 ms of every staff page. The row is read on every request as
+    before, so a device deleted or unconfirmed no longer verifies the next request."""
+
+    _readers: dict[type[Device], RowByKey] = {}
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        # Device.from_persistent_id(), the device read by its reader.
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        try:
+            model_label, device_id = persistent_id.rsplit("/", 1)
+            app_label, model_name = model_label.split(".")
+            device_cls = apps.get_model(app_label, model_name)
+            device_id = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(device_cls, Device) or device_id not in _ID_RANGE:
+            return None
+        reader = self._readers.get(device_cls)
+        if reader is None:
+            reader = self._readers.setdefault(device_cls, RowByKey(device_cls, "id"))
+        return reader.get(device_id)
 
 
 class TwoFactorMiddleware:

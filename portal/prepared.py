@@ -18,6 +18,7 @@ varies); prefetch_related; a queryset whose SQL depends on anything but the `sha
 """
 
 from collections.abc import Callable, Hashable
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import connections, models
@@ -30,6 +31,7 @@ from django.db.models.sql.compiler import SQLCompiler
 # character.
 _INT_STAND_IN = 32_749
 _STR_STAND_IN = "\x00stand-in:"
+_DATETIME_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
 
 class _Prepared(NamedTuple):
@@ -61,9 +63,10 @@ def _plain(value: Any) -> int | str:
 
 class PreparedQuery:
     """`build(shape, **values)` returns the queryset; `values` are the request's values,
-    each an int or a str as the statement takes them (ids, not instances), and every one
-    must reach the statement unchanged (a value the ORM transforms, or one the queryset
-    leaves out, is refused when the statement is prepared). `shape` is anything hashable
+    each an int, a str or an aware datetime as the statement takes them (ids, not
+    instances), and every one must reach the statement unchanged, a datetime as a datetime
+    field adapts it (a value the ORM transforms otherwise, or one the queryset leaves out,
+    is refused when the statement is prepared). `shape` is anything hashable
     that changes the statement (a filter present or not); each shape is prepared apart
     and always takes the same values."""
 
@@ -79,21 +82,38 @@ class PreparedQuery:
                 stand_ins[name] = _INT_STAND_IN - number
             elif isinstance(value, str):
                 stand_ins[name] = f"{_STR_STAND_IN}{name}"
+            elif type(value) is datetime and value.tzinfo is not None:
+                stand_ins[name] = _DATETIME_STAND_IN - timedelta(microseconds=number)
             else:
-                raise TypeError(f"PreparedQuery takes int and str values, not {value!r}")
+                raise TypeError(
+                    f"PreparedQuery takes int, str and aware datetime values, not {value!r}"
+                )
         return stand_ins
+
+    @staticmethod
+    def _in_statement(value: Any, connection) -> Any:
+        """A value as the ORM passes it to the statement: an aware datetime as a datetime
+        field's lookup adapts it (on SQLite, a string in the connection's time zone)."""
+        if type(value) is datetime:
+            if value.tzinfo is None:
+                raise TypeError(f"PreparedQuery takes aware datetimes, not {value!r}")
+            return connection.ops.adapt_datetimefield_value(value)
+        return value
 
     def _prepare(self, alias: str, shape: Hashable, values: dict[str, Any]) -> _Prepared:
         stand_ins = self._stand_ins(values)
         queryset = self.build(shape, **stand_ins).using(alias)
         compiler = queryset.query.get_compiler(alias)
         sql, params = compiler.as_sql()
+        in_statement = {
+            name: self._in_statement(value, connections[alias]) for name, value in stand_ins.items()
+        }
         filled = []
         for param in params:
             name = next(
                 (
                     name
-                    for name, value in stand_ins.items()
+                    for name, value in in_statement.items()
                     if type(param) is type(value) and param == value
                 ),
                 None,
@@ -135,24 +155,27 @@ class PreparedQuery:
         using: str = "default",
         limit: int | None = None,
         offset: int = 0,
-        **values: int | str,
+        **values: int | str | datetime,
     ) -> list[models.Model]:
         """The queryset's instances for these values; `limit` and `offset` as a slice
         `[offset:offset + limit]` of it would give."""
         prepared = self._prepared.get((using, shape)) or self._prepare(using, shape, values)
         if values.keys() != prepared.names:
             raise ValueError(f"PreparedQuery: {shape!r} takes {sorted(prepared.names)}")
+        connection = connections[using]
         for name, value in values.items():
-            if type(value) is not int and type(value) is not str:
+            if type(value) not in (int, str, datetime):
                 values[name] = _plain(value)
         params = [
-            values[param.name] if isinstance(param, _Slot) else param for param in prepared.params
+            self._in_statement(values[param.name], connection)
+            if isinstance(param, _Slot)
+            else param
+            for param in prepared.params
         ]
         sql = prepared.sql
         if limit is not None:
             sql = f"{sql} LIMIT %s OFFSET %s"
             params += [limit, offset]
-        connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

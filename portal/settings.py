@@ -98,7 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the device by a statement compiled once.
+    "accounts.middleware.OTPMiddleware",
     # Before any view, form or admin filter makes a query from what the request carries.
     "portal.middleware.NulCharacterGuardMiddleware",
     "accounts.activity.middleware.SignedInSessionMiddleware",

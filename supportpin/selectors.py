@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
+from portal.prepared import PreparedQuery
 from sms.models import SmsMessage
 from supportpin.crypto import decrypt_secret
 from supportpin.models import AssistedAction, SupportPin, VerificationAttempt
@@ -142,14 +143,22 @@ def verification_status_for(user: User, at: datetime | None = None) -> Verificat
     )
 
 
-def last_verification(user: User) -> VerificationAttempt | None:
-    """The login's last successful check, with the agent who made it."""
-    return (
-        VerificationAttempt.objects.filter(user=user, result=VerificationAttempt.Result.VERIFIED)
+_LAST_VERIFICATION = PreparedQuery(
+    lambda shape, user_id: (
+        VerificationAttempt.objects.filter(
+            user_id=user_id, result=VerificationAttempt.Result.VERIFIED
+        )
         .select_related("agent")
         .order_by("-created_at", "-id")
-        .first()
     )
+)
+
+
+def last_verification(user: User) -> VerificationAttempt | None:
+    """The login's last successful check, with the agent who made it (from a statement
+    prepared once: portal.prepared)."""
+    found = _LAST_VERIFICATION.fetch(user_id=user.pk, limit=1)
+    return found[0] if found else None
 
 
 def verified_now_subquery(user: OuterRef, at: datetime) -> Exists:

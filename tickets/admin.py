@@ -12,6 +12,7 @@ from django.contrib.admin.templatetags.admin_list import ResultList
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, QuerySet
@@ -44,6 +45,7 @@ from tickets.forms import (
     AgentReplyForm,
     ListedModelChoiceField,
     PlainForeignKeyRawIdWidget,
+    PlainRelatedFieldWidgetWrapper,
     PlainSelect,
     TicketChangeForm,
 )
@@ -296,10 +298,10 @@ class QueueChangeList(ChangeList):
 
 
 class QueueMedia(forms.Media):
-    """The queue's scripts and style sheets (the admin's, the action form's and
-    tickets.css): the same files at every request, and their static URLs are fixed while
-    the process runs, so each list's tags are written once a process. Media of any other
-    kind than paths are written each time."""
+    """The queue's and the ticket page's scripts and style sheets (the admin's, the forms'
+    and tickets.css): the same files at every request, and their static URLs are fixed
+    while the process runs, so each list's tags are written once a process. Media of any
+    other kind than paths are written each time."""
 
     _html: dict[tuple[str, str], str] = {}
 
@@ -308,6 +310,11 @@ class QueueMedia(forms.Media):
         queue_media = cls()
         queue_media._css_lists, queue_media._js_lists = media._css_lists, media._js_lists
         return queue_media
+
+    def render(self) -> str:
+        # Media.render(): the style sheets' lines, then the scripts'.
+        lines = (str(self["css"]), str(self["js"]))
+        return SafeString("\n".join(html for html in lines if html))
 
     def __getitem__(self, name: str):
         if name == "css":
@@ -603,7 +610,15 @@ class TicketAdmin(admin.ModelAdmin):
         )
 
     # The ticket's own form: its selects write their HTML without a template per option,
-    # and the categories are read without a server-side cursor.
+    # the category's links without the wrapper's template, and the categories are read
+    # without a server-side cursor.
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and type(formfield.widget) is RelatedFieldWidgetWrapper:
+            # The admin's wrapper, as it made it, writing its own HTML.
+            formfield.widget.__class__ = PlainRelatedFieldWidgetWrapper
+        return formfield
+
     def formfield_for_choice_field(self, db_field, request: HttpRequest, **kwargs):
         kwargs.setdefault("widget", PlainSelect)
         return super().formfield_for_choice_field(db_field, request, **kwargs)
@@ -626,7 +641,17 @@ class TicketAdmin(admin.ModelAdmin):
                 queryset = db_field.remote_field.model._default_manager.all()
             kwargs["queryset"] = queryset.filter(**limit)
             kwargs["limit_choices_to"] = None
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        query = getattr(getattr(formfield, "queryset", None), "query", None)
+        if (
+            isinstance(formfield, ListedModelChoiceField)
+            and formfield.queryset.model is Category
+            and not (query.where or query.order_by)
+        ):
+            # Every category in the model's order, its queryset's choices, read from a
+            # statement prepared once each time the select is written.
+            formfield.listed = selectors.EveryCategory()
+        return formfield
 
     def get_urls(self):
         return [
@@ -659,16 +684,23 @@ class TicketAdmin(admin.ModelAdmin):
         if request.method in ("GET", "HEAD") and key in shown:
             return shown[key]
         # With whether the requester's caller is verified now, for the page's header.
-        queryset = (
-            self.get_queryset(request)
-            .select_related("customer", "requester", "category", "assignee")
-            .annotate(
-                caller_verified_now=verified_now_subquery(OuterRef("requester"), timezone.now())
-            )
-        )
         field = Ticket._meta.pk if from_field is None else Ticket._meta.get_field(from_field)
         try:
-            ticket = queryset.get(**{field.name: field.to_python(object_id)})
+            value = field.to_python(object_id)
+            if from_field is None:
+                # By id, as every link to the page: from a statement prepared once.
+                ticket = selectors.agent_ticket(pk=value, now=timezone.now())
+            else:
+                ticket = (
+                    self.get_queryset(request)
+                    .select_related("customer", "requester", "category", "assignee")
+                    .annotate(
+                        caller_verified_now=verified_now_subquery(
+                            OuterRef("requester"), timezone.now()
+                        )
+                    )
+                    .get(**{field.name: value})
+                )
         except (Ticket.DoesNotExist, ValidationError, ValueError):
             ticket = None
         shown[key] = ticket
@@ -726,6 +758,11 @@ class TicketAdmin(admin.ModelAdmin):
             (reply.title, reply.text_for(language, **values))
             for reply in selectors.canned_replies()
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if isinstance(context.get("media"), forms.Media):
+            context["media"] = QueueMedia.of(context["media"])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The ticket page; the ticket's own form (status, priority, category, assignee) is

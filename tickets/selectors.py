@@ -1,6 +1,7 @@
 """Reads of tickets, each with the joins that keep its query count constant."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +27,7 @@ from django.db.models import (
 from accounts.models import Customer, User
 from portal.paging import page_of, prepared_page_of, with_whole_count
 from portal.prepared import PreparedQuery
+from supportpin.selectors import verified_now_subquery
 from tickets import sla
 from tickets.models import (
     Attachment,
@@ -258,6 +260,30 @@ def _thread_statement(include_internal: bool, *, ticket_id: int) -> QuerySet[Tic
 _THREAD = PreparedQuery(_thread_statement)
 
 
+def _agent_ticket_statement(shape: None, *, pk: int, now: datetime) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(pk=pk)
+        .select_related("customer", "requester", "category", "assignee")
+        .annotate(caller_verified_now=verified_now_subquery(OuterRef("requester"), now))
+        .order_by()
+    )
+
+
+_AGENT_TICKET = PreparedQuery(_agent_ticket_statement)
+# What a ticket's id can be (a bigint): another number is no ticket's.
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+def agent_ticket(*, pk: int, now: datetime) -> Ticket | None:
+    """The agent's ticket page's ticket, with its customer, requester, category and
+    assignee, and whether the requester's caller is verified at `now`
+    (`caller_verified_now`), from a statement prepared once (portal.prepared)."""
+    if pk not in _ID_RANGE:
+        return None
+    found = _AGENT_TICKET.fetch(pk=pk, now=now)
+    return found[0] if found else None
+
+
 def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessage]:
     """The messages with their authors and attachments; the attachments are read only
     when a message has some (most threads have none): each message says whether it has,
@@ -282,8 +308,23 @@ def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[TicketMessa
     return messages
 
 
+_CATEGORIES = PreparedQuery(lambda shape: Category.objects.all())
+
+
+class EveryCategory:
+    """`Category.objects.all()` in the model's order, read at each iteration from a
+    statement prepared once (portal.prepared): the choices of a category select."""
+
+    def __iter__(self) -> Iterator[Category]:
+        return iter(_CATEGORIES.fetch())
+
+
+_CANNED_REPLIES = PreparedQuery(lambda shape: CannedReply.objects.filter(is_active=True))
+
+
 def canned_replies() -> list[CannedReply]:
-    return list(CannedReply.objects.filter(is_active=True))
+    """The active canned replies (from a statement prepared once: portal.prepared)."""
+    return _CANNED_REPLIES.fetch()
 
 
 def replies_by_others_since(
@@ -297,8 +338,17 @@ def replies_by_others_since(
     )
 
 
+_HISTORY = PreparedQuery(
+    lambda shape, ticket_id: TicketEvent.objects.filter(ticket_id=ticket_id).select_related("actor")
+)
+
+
 def ticket_history(*, ticket: Ticket) -> list[TicketEvent]:
-    return list(ticket.events.select_related("actor"))
+    """`ticket.events` with their actors (from a statement prepared once)."""
+    events = _HISTORY.fetch(ticket_id=ticket.pk)
+    for event in events:
+        event.ticket = ticket
+    return events
 
 
 def attachment_visible_to(*, user: User, pk: int) -> Attachment | None:
@@ -332,13 +382,19 @@ def sla_policy_for(*, plan: str, priority: int, channel: str = Channel.PORTAL) -
     return policy
 
 
+# A statement for each priority (a handful): a small integer cannot take the stand-in.
+_PLAN_POLICIES = PreparedQuery(
+    lambda priority, plan: SlaPolicy.objects.filter(plan=plan, priority=priority).order_by()
+)
+
+
 def ticket_sla(*, ticket: Ticket, now: datetime) -> tuple[SlaPolicy, timedelta | None]:
     """What the ticket page shows of the SLA, from one read of the policies of the ticket's
     plan and priority: the promise (sla_policy_for's: the portal's policy) and the time
     left (QueueClock's, in the calendar of the ticket's channel, else the portal's)."""
     plan, priority = ticket.customer.plan, ticket.priority
     # One a channel at most (a unique constraint): unordered.
-    policies = list(SlaPolicy.objects.filter(plan=plan, priority=priority).order_by())
+    policies = _PLAN_POLICIES.fetch(int(priority), plan=str(plan))
     clock = QueueClock(now)
     clock._policies = {(p.plan, p.priority, p.channel): p.calendar for p in policies}
     by_channel = {p.channel: p for p in policies}
@@ -352,11 +408,16 @@ def sla_policies_for_plan(*, plan: str, channel: str = Channel.PORTAL) -> list[S
     return list(SlaPolicy.objects.filter(plan=plan, channel=channel).order_by("priority"))
 
 
+# Unordered: they go into sets. From a statement prepared once (portal.prepared).
+_CALENDAR_EXCEPTIONS = PreparedQuery(
+    lambda shape: CalendarException.objects.order_by().only("day", "is_open")
+)
+
+
 def business_calendar() -> sla.BusinessHours:
     closed, opened = set(), set()
-    # Unordered: they go into sets (the model's ordering costs more to compile than to run).
-    for day, is_open in CalendarException.objects.order_by().values_list("day", "is_open"):
-        (opened if is_open else closed).add(day)
+    for exception in _CALENDAR_EXCEPTIONS.fetch():
+        (opened if exception.is_open else closed).add(exception.day)
     return sla.BusinessHours(closed_days=frozenset(closed), open_days=frozenset(opened))
 
 
