@@ -56,6 +56,25 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     return Ticket.objects.filter(customer_id=user.customer_id, requester=user)
 
 
+def _visibility(user: User) -> tuple[bool, dict[str, int | str]] | None:
+    """tickets_visible_to's rule for a prepared statement (portal.prepared): whether the
+    login sees all of its customer's tickets (the statement's shape) and the ids it
+    filters by; None for a login that sees none."""
+    if not user.is_authenticated or user.customer_id is None:
+        return None
+    if user.has_customer_permission("can_view_all_tickets"):
+        return True, {"customer_id": user.customer_id}
+    return False, {"customer_id": user.customer_id, "requester_id": user.pk}
+
+
+def _visible_statement(sees_all: bool, values: dict[str, int | str]) -> QuerySet[Ticket]:
+    """tickets_visible_to's queryset for _visibility's shape and values."""
+    tickets = Ticket.objects.filter(customer_id=values["customer_id"])
+    if not sees_all:
+        tickets = tickets.filter(requester_id=values["requester_id"])
+    return tickets
+
+
 # The columns of "My requests": what ticket_list.html shows of each row.
 CUSTOMER_LIST_FIELDS = (
     "reference",
@@ -102,11 +121,7 @@ def _customer_page_columns(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
 
 
 def _customer_page_statement(sees_all: bool, **values: int | str) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.filter(
-        customer_id=values["customer_id"], reference=values["reference"]
-    )
-    if not sees_all:
-        tickets = tickets.filter(requester_id=values["requester_id"])
+    tickets = _visible_statement(sees_all, values).filter(reference=values["reference"])
     # The promise the page shows (sla_policy_for's, the portal's policy), in the same read.
     policy = SlaPolicy.objects.filter(
         plan=OuterRef("customer__plan"), priority=OuterRef("priority"), channel=Channel.PORTAL
@@ -123,13 +138,11 @@ _CUSTOMER_PAGE = PreparedQuery(_customer_page_statement)
 def customer_ticket_on_page(*, user: User, reference: str) -> Ticket | None:
     """The ticket `reference` as `customer_ticket_page(user=user)` reads it, if `user`
     sees it; from a statement prepared once (portal.prepared)."""
-    if not user.is_authenticated or user.customer_id is None:
+    visibility = _visibility(user)
+    if visibility is None:
         return None
-    sees_all = user.has_customer_permission("can_view_all_tickets")
-    values: dict[str, int | str] = {"customer_id": user.customer_id, "reference": reference}
-    if not sees_all:
-        values["requester_id"] = user.pk
-    found = _CUSTOMER_PAGE.fetch(sees_all, **values)
+    sees_all, values = visibility
+    found = _CUSTOMER_PAGE.fetch(sees_all, reference=reference, **values)
     return found[0] if found else None
 
 
@@ -181,9 +194,7 @@ def _customer_list_filtered(tickets: QuerySet[Ticket], status: str) -> QuerySet[
 
 def _customer_list_statement(shape: tuple[bool, str], **values: int | str) -> QuerySet[Ticket]:
     sees_all, status = shape
-    tickets = Ticket.objects.filter(customer_id=values["customer_id"])
-    if not sees_all:
-        tickets = tickets.filter(requester_id=values["requester_id"])
+    tickets = _visible_statement(sees_all, values)
     if status not in ("", "active"):
         status = values["status"]
     return with_whole_count(_customer_list_filtered(tickets, status))
@@ -197,14 +208,12 @@ def customer_ticket_list_page(
 ) -> Page:
     """The page of "My requests" `page_of(customer_ticket_list(...), number, per_page)`
     gives; without a search, from a statement prepared once (portal.prepared)."""
-    if search.strip() or user.customer_id is None or not user.is_authenticated:
+    visibility = _visibility(user)
+    if search.strip() or visibility is None:
         return page_of(
             customer_ticket_list(user=user, status=status, search=search), number, per_page
         )
-    sees_all = user.has_customer_permission("can_view_all_tickets")
-    values: dict[str, int | str] = {"customer_id": user.customer_id}
-    if not sees_all:
-        values["requester_id"] = user.pk
+    sees_all, values = visibility
     if status in Ticket.Status.values:
         values["status"] = status
         shape = (sees_all, "one")
@@ -221,11 +230,9 @@ def customer_ticket_list_page(
 
 
 def _open_tickets_statement(sees_all: bool, **values: int | str) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.filter(customer_id=values["customer_id"])
-    if not sees_all:
-        tickets = tickets.filter(requester_id=values["requester_id"])
     return (
-        tickets.filter(status__in=Ticket.ACTIVE_STATUSES)
+        _visible_statement(sees_all, values)
+        .filter(status__in=Ticket.ACTIVE_STATUSES)
         .only("reference", "subject", "status", "updated_at")
         .order_by("-updated_at", "-id")
     )
@@ -237,12 +244,10 @@ _OPEN_TICKETS = PreparedQuery(_open_tickets_statement)
 def customer_open_tickets(*, user: User, limit: int = 5) -> list[Ticket]:
     """The most recently updated of the open tickets `user` sees (the dashboard's), with
     the columns the dashboard shows; from a statement prepared once (portal.prepared)."""
-    if not user.is_authenticated or user.customer_id is None:
+    visibility = _visibility(user)
+    if visibility is None:
         return []
-    sees_all = user.has_customer_permission("can_view_all_tickets")
-    values = {"customer_id": user.customer_id}
-    if not sees_all:
-        values["requester_id"] = user.pk
+    sees_all, values = visibility
     return _OPEN_TICKETS.fetch(sees_all, limit=limit, **values)
 
 
