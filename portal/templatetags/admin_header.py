@@ -13,23 +13,22 @@ ticket page); pages that do (the password change, the login) keep the templates.
 """
 
 from django import template
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from portal.kept import KeptFragments, mark
+
 register = template.Library()
 
-# Private-use characters: nothing in the header escapes or contains them.
-NAME_MARK = "\ue000name\ue000"
-CSRF_MARK = "\ue000csrf\ue000"
-NEXT_PATH_MARK = "\ue000next\ue000"
+NAME_MARK = mark("name")
+CSRF_MARK = mark("csrf")
+NEXT_PATH_MARK = mark("next")
 
 # Each key is a language and a kind of login: a few dozen at most.
-KEPT_LIMIT = 256
-_kept: dict[tuple, str] = {}
+_headers = KeptFragments(limit=256)
 
 
 @register.simple_tag(takes_context=True)
@@ -59,15 +58,11 @@ def admin_header(context: template.Context) -> str:
             {**values, "csrf_token": token, "request": request, "user": user},
         )
     key = (get_urlconf(), get_script_prefix(), *values.values(), *login.values())
-    header = _kept.get(key)
-    if header is None:
-        marks = {"csrf_token": CSRF_MARK, "request": {"get_full_path": NEXT_PATH_MARK}}
-        header = render_to_string("admin/includes/header.html", {**values, **marks, "user": login})
-        # With DEBUG on, a template being edited shows at the next request.
-        if not settings.DEBUG:
-            if len(_kept) >= KEPT_LIMIT:
-                _kept.clear()
-            _kept[key] = header
+    marks = {"csrf_token": CSRF_MARK, "request": {"get_full_path": NEXT_PATH_MARK}}
+    header = _headers.get(
+        key,
+        lambda: render_to_string("admin/includes/header.html", {**values, **marks, "user": login}),
+    )
     header = header.replace(NEXT_PATH_MARK, escape(request.get_full_path()))
     header = header.replace(CSRF_MARK, escape(str(token)))
     if NAME_MARK in header:

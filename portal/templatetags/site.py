@@ -19,17 +19,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from accounts.models import User
+from portal.kept import KeptFragments, mark
 
 register = template.Library()
 
-# Private-use characters: nothing in the header escapes or contains them.
-USERNAME_MARK = "\ue000username\ue000"
-CSRF_MARK = "\ue000csrf\ue000"
-NEXT_PATH_MARK = "\ue000next\ue000"
+USERNAME_MARK = mark("username")
+CSRF_MARK = mark("csrf")
+NEXT_PATH_MARK = mark("next")
 
 # Each key is a language, a kind of visitor and a section: a few hundred at most.
-KEPT_LIMIT = 1024
-_kept: dict[tuple, str] = {}
+_headers = KeptFragments(limit=1024)
 
 
 @register.simple_tag(takes_context=True)
@@ -54,16 +53,13 @@ def site_header(context: template.Context) -> str:
         name: customer and user.has_customer_permission(name) for name in User.CUSTOMER_PERMISSIONS
     }
     key = (get_urlconf(), get_script_prefix(), *values.values(), *holds.values())
-    header = _kept.get(key)
-    if header is None:
-        marks = {"username": USERNAME_MARK, "csrf_token": CSRF_MARK, "next_path": NEXT_PATH_MARK}
-        context = {**values, **marks, "holds": holds}
-        header = render_to_string("includes/site_header.html", context).strip()
-        # With DEBUG on, a template being edited shows at the next request.
-        if not settings.DEBUG:
-            if len(_kept) >= KEPT_LIMIT:
-                _kept.clear()
-            _kept[key] = header
+    marks = {"username": USERNAME_MARK, "csrf_token": CSRF_MARK, "next_path": NEXT_PATH_MARK}
+    header = _headers.get(
+        key,
+        lambda: render_to_string(
+            "includes/site_header.html", {**values, **marks, "holds": holds}
+        ).strip(),
+    )
     header = header.replace(NEXT_PATH_MARK, escape(request.get_full_path()))
     if CSRF_MARK in header:
         header = header.replace(CSRF_MARK, escape(get_token(request)))
