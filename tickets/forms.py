@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -160,6 +160,51 @@ class PlainForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
         return mark_safe(html)  # noqa: S308 - every name, value, URL and label escaped
 
 
+# The links of admin/widgets/related_widget_wrapper.html, in its order: the kind, the
+# permission that shows it, its indentation, its attributes (each a name and the context's
+# URL and query string, or a fixed value), its title and its icon.
+_RELATED_LINKS = (
+    (
+        "change",
+        "can_change_related",
+        12,
+        (
+            ("data-href-template", ("change_related_template_url", "url_params")),
+            ("data-popup", "yes"),
+        ),
+        gettext_noop("Change selected %(model)s"),
+        "admin/img/icon-changelink.svg",
+    ),
+    (
+        "add",
+        "can_add_related",
+        12,
+        (("data-popup", "yes"), ("href", ("add_related_url", "url_params"))),
+        gettext_noop("Add another %(model)s"),
+        "admin/img/icon-addlink.svg",
+    ),
+    (
+        "delete",
+        "can_delete_related",
+        12,
+        (
+            ("data-href-template", ("delete_related_template_url", "url_params")),
+            ("data-popup", "yes"),
+        ),
+        gettext_noop("Delete selected %(model)s"),
+        "admin/img/icon-deletelink.svg",
+    ),
+    (
+        "view",
+        "can_view_related",
+        13,
+        (("data-href-template", ("change_related_template_url", "view_related_url_params")),),
+        gettext_noop("View selected %(model)s"),
+        "admin/img/icon-viewlink.svg",
+    ),
+)
+
+
 class PlainRelatedFieldWidgetWrapper(RelatedFieldWidgetWrapper):
     """The admin's wrapper of a related object's select (the category's) with its change,
     add, delete and view links, writing admin/widgets/related_widget_wrapper.html itself:
@@ -175,47 +220,24 @@ class PlainRelatedFieldWidgetWrapper(RelatedFieldWidgetWrapper):
         if not context["is_hidden"]:
             # {% blocktranslate %} escapes the model's name, not the translation.
             model = {"model": e(context["model"])}
-            name_ = e(name)
-            params = e(context["url_params"])
-            if context["can_change_related"]:
-                links.append(
-                    '<a class="related-widget-wrapper-link change-related" '
-                    f'id="change_id_{name_}"\n            data-href-template="'
-                    f'{e(context["change_related_template_url"])}?{params}"\n'
-                    '            data-popup="yes"\n            title="'
-                    f'{gettext("Change selected %(model)s") % model}">'
-                    f'<img src="{e(static("admin/img/icon-changelink.svg"))}" alt="" '
-                    'width="24" height="24"></a>'
+            for kind, permission, indent, attributes, title, icon in _RELATED_LINKS:
+                if not context[permission]:
+                    continue
+                space = "\n" + " " * indent
+                html = (
+                    f'<a class="related-widget-wrapper-link {kind}-related" '
+                    f'id="{kind}_id_{e(name)}"'
                 )
-            if context["can_add_related"]:
-                links.append(
-                    '<a class="related-widget-wrapper-link add-related" '
-                    f'id="add_id_{name_}"\n            data-popup="yes"\n            href="'
-                    f'{e(context["add_related_url"])}?{params}"\n            title="'
-                    f'{gettext("Add another %(model)s") % model}">'
-                    f'<img src="{e(static("admin/img/icon-addlink.svg"))}" alt="" '
-                    'width="24" height="24"></a>'
+                for attribute, given in attributes:
+                    if isinstance(given, tuple):
+                        url, params = given
+                        given = f"{context[url]}?{context[params]}"
+                    html += f'{space}{attribute}="{e(given)}"'
+                html += (
+                    f'{space}title="{gettext(title) % model}">'
+                    f'<img src="{e(static(icon))}" alt="" width="24" height="24"></a>'
                 )
-            if context["can_delete_related"]:
-                links.append(
-                    '<a class="related-widget-wrapper-link delete-related" '
-                    f'id="delete_id_{name_}"\n            data-href-template="'
-                    f'{e(context["delete_related_template_url"])}?{params}"\n'
-                    '            data-popup="yes"\n            title="'
-                    f'{gettext("Delete selected %(model)s") % model}">'
-                    f'<img src="{e(static("admin/img/icon-deletelink.svg"))}" alt="" '
-                    'width="24" height="24"></a>'
-                )
-            if context["can_view_related"]:
-                links.append(
-                    '<a class="related-widget-wrapper-link view-related" '
-                    f'id="view_id_{name_}"\n             data-href-template="'
-                    f"{e(context['change_related_template_url'])}?"
-                    f'{e(context["view_related_url_params"])}"\n             title="'
-                    f'{gettext("View selected %(model)s") % model}">'
-                    f'<img src="{e(static("admin/img/icon-viewlink.svg"))}" alt="" '
-                    'width="24" height="24"></a>'
-                )
+                links.append(html)
         ref = (
             ""
             if context["model_has_limit_choices_to"]
