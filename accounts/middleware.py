@@ -9,7 +9,7 @@ from django_otp.models import Device
 
 from accounts.mfa.flows import second_step_from_session
 from accounts.mfa.selectors import has_staff_factor, second_step_required
-from portal.rows import RowByKey
+from portal.rows import ID_RANGE, RowByKey
 
 # What a staff login without a second factor may open: the pages that enrol one.
 STAFF_ENROLMENT_VIEWS = {
@@ -22,10 +22,6 @@ STAFF_ENROLMENT_VIEWS = {
     "accounts:logout",
     "portal:set_language",
 }
-
-
-# A device's id: a number the database can hold.
-_ID_RANGE = range(-(2**63), 2**63)
 
 
 class OTPMiddleware(otp_middleware.OTPMiddleware):
@@ -47,7 +43,7 @@ class OTPMiddleware(otp_middleware.OTPMiddleware):
             device_id = int(device_id)
         except (ValueError, LookupError):
             return None
-        if not issubclass(device_cls, Device) or device_id not in _ID_RANGE:
+        if not issubclass(device_cls, Device) or device_id not in ID_RANGE:
             return None
         reader = self._readers.get(device_cls)
         if reader is None:

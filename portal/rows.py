@@ -12,6 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models.sql.compiler import SQLCompiler
 
+# What an id can be (a bigint): another number is no row's, and the database would refuse
+# it rather than find nothing.
+ID_RANGE = range(-(2**63), 2**63)
+
 
 class _Prepared(NamedTuple):
     sql: str

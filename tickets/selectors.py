@@ -27,6 +27,7 @@ from django.db.models import (
 from accounts.models import Customer, User
 from portal.paging import page_of, prepared_page_of, with_whole_count
 from portal.prepared import PreparedQuery
+from portal.rows import ID_RANGE
 from supportpin.selectors import verified_now_subquery
 from tickets import sla
 from tickets.models import (
@@ -275,15 +276,13 @@ def _agent_ticket_statement(shape: None, *, pk: int, now: datetime) -> QuerySet[
 
 
 _AGENT_TICKET = PreparedQuery(_agent_ticket_statement)
-# What a ticket's id can be (a bigint): another number is no ticket's.
-_ID_RANGE = range(-(2**63), 2**63)
 
 
 def agent_ticket(*, pk: int, now: datetime) -> Ticket | None:
     """The agent's ticket page's ticket, with its customer, requester, category and
     assignee, and whether the requester's caller is verified at `now`
     (`caller_verified_now`), from a statement prepared once (portal.prepared)."""
-    if pk not in _ID_RANGE:
+    if pk not in ID_RANGE:
         return None
     found = _AGENT_TICKET.fetch(pk=pk, now=now)
     return found[0] if found else None
