@@ -1,6 +1,10 @@
 from django.db.models import QuerySet
 
 from accounts.models import AccountEvent, Customer, User
+from portal.rows import RowByKey
+
+# A login's company, read by a statement compiled once (portal/rows.py).
+_CUSTOMER_BY_PK = RowByKey(Customer)
 
 
 def customer_people(customer: Customer) -> QuerySet[User]:
@@ -20,3 +24,13 @@ def awaiting_activation(users: QuerySet[User]) -> QuerySet[User]:
     return users.filter(is_active=False, last_login__isnull=True, role=User.Role.OWNER).exclude(
         account_events__kind=AccountEvent.Kind.ACTIVATED
     )
+
+
+def with_customer(user: User) -> User:
+    """The login with its company read (`user.customer`, as the ORM would read it at first
+    use), by a statement compiled once; a login of no company as it is."""
+    if user.customer_id is not None and not User.customer.is_cached(user):
+        customer = _CUSTOMER_BY_PK.get(user.customer_id)
+        if customer is not None:
+            user.customer = customer
+    return user

@@ -8,10 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts.models import Customer, User
+from accounts import selectors as account_selectors
 from accounts.services import user_language_set
 from portal import metrics as portal_metrics
-from portal.rows import RowByKey
 from tickets import selectors as ticket_selectors
 
 
@@ -21,17 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
-# The dashboard shows the login's company: read by a statement prepared once.
-_CUSTOMER_BY_PK = RowByKey(Customer)
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.customer_id is not None and not User.customer.is_cached(user):
-        customer = _CUSTOMER_BY_PK.get(user.customer_id)
-        if customer is not None:
-            user.customer = customer
+    # The page shows the login's company.
+    account_selectors.with_customer(request.user)
     return render(
         request,
         "portal/dashboard.html",
