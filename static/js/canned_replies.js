@@ -6,7 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!box || !message) { return; }
   const search = box.querySelector("[data-canned-search]");
   const select = box.querySelector("[data-canned-select]");
-  search.addEventListener("input", () => {
+  const narrow = () => {
     const words = search.value.trim().toLowerCase();
     let first = null;
     for (const option of select.options) {
@@ -18,7 +18,10 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     const current = select.selectedOptions[0];
     if (first && (!current || !current.value || current.disabled)) { select.value = first.value; }
-  });
+  };
+  search.addEventListener("input", narrow);
+  // Words typed before this script ran narrow the list too.
+  if (search.value.trim()) { narrow(); }
   box.querySelector("[data-canned-insert]").addEventListener("click", () => {
     const option = select.selectedOptions[0];
     if (!option || !option.value) { return; }

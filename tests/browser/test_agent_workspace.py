@@ -139,6 +139,8 @@ def test_an_agent_verifies_a_caller_records_a_dns_change_on_their_request_and_an
     expect(agent_page.get_by_test_id("caller-verification")).to_contain_text(
         "verified 0\xa0minutes ago by Anna Agent"
     )
+    # The page's scripts have run (Insert does nothing before they have).
+    agent_page.wait_for_load_state("load")
     agent_page.get_by_label("Find a canned reply by title").fill("browser")
     agent_page.get_by_role("button", name="Insert into the message").click()
     message = agent_page.get_by_label("Message")
