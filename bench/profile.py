@@ -1,7 +1,8 @@
 """Where a page's time goes: the bench pages profiled in-process on the bench data.
 
     DATABASE_URL=postgres://.../portal_bench .venv/bin/python bench/profile.py [page ...]
-        [--requests N] [--cprofile N [--callers PATTERN]] [--explain] [--sql N]
+        [--requests N] [--cprofile N [--sort cumulative] [--callers PATTERN]] [--explain]
+        [--sql N]
 
 Runs the pages of `make bench` (seed the database with `make bench` first) through
 Django's WSGI handler in this process, with the bench's production-like settings (DEBUG
@@ -10,7 +11,8 @@ each middleware's own time (the time spent in it, less the time of the middlewar
 view inside it), the view without its template, the template rendering, and the SQL
 within each of them (count and time, measured around the database driver). `--sql N`
 lists the N slowest statements, `--explain` runs EXPLAIN (ANALYZE, BUFFERS) on them, and
-`--cprofile N` prints the N functions with the most own time (cProfile), and `--callers
+`--cprofile N` prints the N functions with the most own time (cProfile; `--sort
+cumulative`: with the time of what they called), and `--callers
 PATTERN` who called the functions whose name matches PATTERN (e.g. "trans_real.py:368").
 
 Times in-process leave out gunicorn and the network; they are for comparing parts of
@@ -39,6 +41,7 @@ from bench import call_records  # noqa: E402
 from bench.run import SERVER_ENV, bench_people, refuse_without_postgres  # noqa: E402
 
 WARM_UP = 20
+SORTS = {"tottime": "own time", "cumulative": "time with what it called"}
 REQUESTS = 100
 VIEW = "view (without template)"
 TEMPLATE = "template rendering"
@@ -246,10 +249,10 @@ def profile_page(name: str, client, path: str, args: argparse.Namespace) -> None
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("tottime").print_stats(args.cprofile)
+        stats.sort_stats(args.sort).print_stats(args.cprofile)
         if args.callers:
             stats.print_callers(args.callers)
-        print("   cProfile, by own time (all requests):")
+        print(f"   cProfile, by {SORTS[args.sort]} (all requests):")
         print("\n".join("   " + line for line in out.getvalue().splitlines()[6:]))
 
 
@@ -259,6 +262,7 @@ def main() -> None:
     parser.add_argument("pages", nargs="*", help="page names (default: all)")
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
+    parser.add_argument("--sort", choices=sorted(SORTS), default="tottime")
     parser.add_argument(
         "--callers",
         metavar="PATTERN",
