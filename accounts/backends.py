@@ -1,4 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -31,6 +34,46 @@ class EmailOrUsernameBackend(ModelBackend):
         without compiling the query on each request."""
         user = _USER_BY_PK.get(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        """ModelBackend's, with the login's own permissions and its groups' read in one
+        statement rather than two: every admin page of an agent who is not a superuser
+        asks for them (its list of apps checks every model)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = _permissions_of(user_obj.pk)
+        return user_obj._perm_cache
+
+
+def _column(through, name: str) -> str:
+    return through._meta.get_field(name).column
+
+
+def _permissions_of(user_id: int) -> set[str]:
+    """ "app_label.codename" of every permission the login has, its own or its groups'."""
+    own = User.user_permissions.through
+    member = User.groups.through
+    granted = Group.permissions.through
+    sql = f"""
+        SELECT ct.app_label, p.codename
+          FROM {Permission._meta.db_table} p
+          JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id
+         WHERE p.id IN (
+               SELECT {_column(own, "permission")} FROM {own._meta.db_table}
+                WHERE {_column(own, "user")} = %s
+               UNION
+               SELECT g.{_column(granted, "permission")}
+                 FROM {granted._meta.db_table} g
+                 JOIN {member._meta.db_table} m
+                   ON m.{_column(member, "group")} = g.{_column(granted, "group")}
+                WHERE m.{_column(member, "user")} = %s)
+        """  # noqa: S608 - the table and column names are the models', nothing else is text
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, user_id])
+        return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
 
 
 def axes_login_name(request: HttpRequest, credentials: dict | None) -> str:

@@ -176,6 +176,8 @@ def pages() -> list[tuple[str, str, str]]:
         ("admin-dashboard", "agent", "/admin/tickets/ticket/dashboard/"),
         ("admin-home", "agent", "/admin/"),
         ("admin-ticket", "agent", f"/admin/tickets/ticket/{ticket.pk}/change/"),
+        ("plain-agent-queue", "plain agent", "/admin/tickets/ticket/"),
+        ("plain-agent-ticket", "plain agent", f"/admin/tickets/ticket/{ticket.pk}/change/"),
         ("help-search", "anonymous", "/help/search/?q=password+backup"),
         ("help-article", "anonymous", "/help/articles/bench-00042/"),
         ("call-records", "customer", f"/billing/call-records/?month={month}"),
@@ -291,6 +293,7 @@ def main() -> None:
     cookies = {
         "customer": session_cookie(people["owner"]),
         "agent": session_cookie(people["agent"]),
+        "plain agent": session_cookie(people["plain agent"]),
         "big": session_cookie(call_records.people()["big"]),
         "anonymous": None,
     }

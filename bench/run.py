@@ -3,11 +3,11 @@
 Seeds PostgreSQL (DATABASE_URL, required) with 10,000 customers, 100,000 tickets,
 300,000 messages and 10,000 help centre articles in 4 languages through COPY (once;
 later runs reuse them), summarises the past days for the dashboard as the hourly beat
-job does, starts gunicorn with 2
-workers, logs in a customer and an agent, and measures sequential requests after a
-warm-up (median and p95), then requests per second on the admin queue and the customer's
-list with 16 concurrent connections (by wrk when it is installed). It also seeds 10 million
-call records and measures the call records pages, their totals, the CSV export's memory and
+job does, starts gunicorn with 2 workers, logs in a customer, a supervisor (a superuser)
+and an agent (not one), and measures sequential requests after a warm-up (median and
+p95), then requests per second on the admin queue and the customer's list with 16
+concurrent connections (by wrk when it is installed). It also seeds 10 million call
+records and measures the call records pages, their totals, the CSV export's memory and
 the billing API's import (bench/call_records.py; `--billing` measures only those). Prints a
 table and writes bench/RESULTS.md. `--gunicorn "-w 2 -k gthread --threads 4"` runs gunicorn
 another way; `--throughput` measures only the requests per second.
@@ -382,7 +382,10 @@ def bench_people() -> dict:
     ticket = Ticket.objects.filter(customer=owner.customer).order_by("pk").first()
     return {
         "owner": owner,
+        # A supervisor (a superuser) and an agent who is not one, as most agents: the
+        # admin asks the agent's permissions on every page.
         "agent": User.objects.get(username="bench.agent1"),
+        "plain agent": User.objects.get(username="bench.agent2"),
         "ticket": ticket,
     }
 
@@ -659,6 +662,7 @@ def main() -> None:
         agent_cookie = session_cookie(people["agent"])
         customer = PageClient(sessionid=customer_cookie)
         agent = PageClient(sessionid=agent_cookie)
+        plain_agent = PageClient(sessionid=session_cookie(people["plain agent"]))
         ticket = people["ticket"]
         greek = PageClient(django_language="el")
         pages = [
@@ -669,6 +673,12 @@ def main() -> None:
             ("admin dashboard", agent, "/admin/tickets/ticket/dashboard/"),
             ("admin home (the dashboard, then the apps)", agent, "/admin/"),
             ("admin ticket page", agent, f"/admin/tickets/ticket/{ticket.pk}/change/"),
+            ("admin queue, agent not a superuser", plain_agent, "/admin/tickets/ticket/"),
+            (
+                "admin ticket page, agent not a superuser",
+                plain_agent,
+                f"/admin/tickets/ticket/{ticket.pk}/change/",
+            ),
             ("help search, English", PageClient(), "/help/search/?q=password+backup"),
             ("help search, Greek", greek, "/help/search/?q=λογαριασμος+πληρωμη"),
             ("help search, typo (trigram)", PageClient(), "/help/search/?q=pasword+invoise"),
