@@ -37,9 +37,7 @@ def clerk(db) -> User:
     billing.permissions.add(permission("billing", "view_invoice"))
     user.groups.add(leads, billing)
     # A group the agent is not in grants it nothing.
-    Group.objects.create(name="Others").permissions.add(
-        permission("tickets", "delete_category")
-    )
+    Group.objects.create(name="Others").permissions.add(permission("tickets", "delete_category"))
     return user
 
 
