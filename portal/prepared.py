@@ -15,9 +15,19 @@ PostgreSQL and SQLite).
 What a prepared query cannot do, and the callers keep on the ORM: a value the ORM
 transforms before it reaches the statement (a `icontains` pattern, a list whose length
 varies); prefetch_related; a queryset whose SQL depends on anything but the `shape` given.
+
+`planned_once=True` also prepares the statement in PostgreSQL (PREPARE, once per database
+session, in the same round trip as its first EXECUTE), so that the server plans it once
+rather than at each execution: the agent's ticket read, a join of five tables, took 0.46
+ms to plan and 0.05 ms to run. Only for statements whose plan does not depend on the
+values (a row by its key, a ticket's messages): PostgreSQL keeps one generic plan for all
+values. Named server-side statements need a database session of the portal's own, not
+PgBouncer's transaction pooling.
 """
 
-from collections.abc import Callable, Hashable
+import itertools
+import re
+from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -70,8 +80,11 @@ class PreparedQuery:
     that changes the statement (a filter present or not); each shape is prepared apart
     and always takes the same values."""
 
-    def __init__(self, build: Callable[..., models.QuerySet]) -> None:
+    def __init__(
+        self, build: Callable[..., models.QuerySet], *, planned_once: bool = False
+    ) -> None:
         self.build = build
+        self.planned_once = planned_once
         self._prepared: dict[tuple[str, Hashable], _Prepared] = {}
 
     @staticmethod
@@ -177,8 +190,15 @@ class PreparedQuery:
             sql = f"{sql} LIMIT %s OFFSET %s"
             params += [limit, offset]
         with connection.cursor() as cursor:
+            # After the cursor: opening it may have replaced a connection that failed its
+            # health check, and the statement is prepared on the session it runs on.
+            prepared_now = None
+            if self.planned_once and connection.vendor == "postgresql":
+                sql, prepared_now = _executed_on_server(connection, sql, len(params))
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+            if prepared_now is not None:
+                prepared_now()
         objects = []
         model, start, end, init_list = (
             prepared.model,
@@ -203,3 +223,43 @@ class PreparedQuery:
                 setattr(instance, name, row[position])
             objects.append(instance)
         return objects
+
+
+# A statement's placeholders (%s) and its escaped percent signs (%%), in order.
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+class _ServerStatements(NamedTuple):
+    """The statements PREPAREd on one database session: by SQL, their names."""
+
+    session: object  # the driver's connection the names belong to
+    names: dict[str, str]
+    numbers: Iterator[int]
+
+
+def _executed_on_server(connection, sql: str, count: int) -> tuple[str, Callable[[], None] | None]:
+    """`sql` (with `count` placeholders) as an EXECUTE of a statement prepared on the
+    connection's database session, and what to call once it has run: the first time, the
+    statement's PREPARE goes in the same round trip, and its name is kept when that has
+    run. The names are kept with the driver's connection they were made on, so a new
+    session (a reconnection, a database restart) prepares them again; a PREPARE is not
+    undone by a rollback, and a name is never given twice, so a statement prepared by a
+    round trip that failed afterwards is left unused."""
+    kept = connection.__dict__.get("_server_statements")
+    if kept is None or kept.session is not connection.connection:
+        kept = _ServerStatements(connection.connection, {}, itertools.count(1))
+        connection.__dict__["_server_statements"] = kept
+    arguments = f"({', '.join(['%s'] * count)})" if count else ""
+    name = kept.names.get(sql)
+    if name is not None:
+        return f"EXECUTE {name}{arguments}", None
+    name = f"portal_statement_{next(kept.numbers)}"
+    numbers = itertools.count(1)
+    # $1, $2… in place of %s; the %% stay, as the EXECUTE's values are put in the whole.
+    numbered = _PLACEHOLDER.sub(
+        lambda match: f"${next(numbers)}" if match.group() == "%s" else "%%", sql
+    )
+    return (
+        f"PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}",
+        lambda: kept.names.__setitem__(sql, name),
+    )

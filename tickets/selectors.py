@@ -133,7 +133,7 @@ def _customer_page_statement(sees_all: bool, **values: int | str) -> QuerySet[Ti
     )
 
 
-_CUSTOMER_PAGE = PreparedQuery(_customer_page_statement)
+_CUSTOMER_PAGE = PreparedQuery(_customer_page_statement, planned_once=True)
 
 
 def customer_ticket_on_page(*, user: User, reference: str) -> Ticket | None:
@@ -263,7 +263,7 @@ def _thread_statement(include_internal: bool, *, ticket_id: int) -> QuerySet[Tic
     return messages
 
 
-_THREAD = PreparedQuery(_thread_statement)
+_THREAD = PreparedQuery(_thread_statement, planned_once=True)
 
 
 def _agent_ticket_statement(shape: None, *, pk: int, now: datetime) -> QuerySet[Ticket]:
@@ -275,7 +275,7 @@ def _agent_ticket_statement(shape: None, *, pk: int, now: datetime) -> QuerySet[
     )
 
 
-_AGENT_TICKET = PreparedQuery(_agent_ticket_statement)
+_AGENT_TICKET = PreparedQuery(_agent_ticket_statement, planned_once=True)
 
 
 def agent_ticket(*, pk: int, now: datetime) -> Ticket | None:
