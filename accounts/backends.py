@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -52,12 +54,13 @@ def _column(through, name: str) -> str:
     return through._meta.get_field(name).column
 
 
-def _permissions_of(user_id: int) -> set[str]:
-    """ "app_label.codename" of every permission the login has, its own or its groups'."""
+@functools.cache
+def _permissions_statement() -> str:
+    """The statement of _permissions_of, written once a process from the models' tables."""
     own = User.user_permissions.through
     member = User.groups.through
     granted = Group.permissions.through
-    sql = f"""
+    return f"""
         SELECT ct.app_label, p.codename
           FROM {Permission._meta.db_table} p
           JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id
@@ -71,8 +74,12 @@ def _permissions_of(user_id: int) -> set[str]:
                    ON m.{_column(member, "group")} = g.{_column(granted, "group")}
                 WHERE m.{_column(member, "user")} = %s)
         """  # noqa: S608 - the table and column names are the models', nothing else is text
+
+
+def _permissions_of(user_id: int) -> set[str]:
+    """ "app_label.codename" of every permission the login has, its own or its groups'."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, user_id])
+        cursor.execute(_permissions_statement(), [user_id, user_id])
         return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
 
 
